@@ -1,0 +1,1 @@
+"""Entry points: the FastAPI app, the ``anye`` command line, settings and the error mapping."""

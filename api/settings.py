@@ -1,0 +1,49 @@
+"""Settings, read once in entry points (prefix ``ANYE_``); everything below takes plain arguments."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.crypto import PersonalDataCipher, load_or_create_secret
+from models.errors import Misconfigured
+
+__all__ = ["Settings", "load_settings"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ANYE_", env_file=".env", extra="ignore")
+
+    env: str = Field("development", description="development | production")
+    var_dir: Path = ROOT / "var"
+    database_url: str | None = None
+    redis_url: str | None = None
+    secret_key: str | None = Field(None, description="secret for encrypting personal data")
+    port: int = 8000
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.var_dir / 'anye.sqlite3'}"
+
+    def secret(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        if self.env == "production":
+            raise Misconfigured("生产环境必须设置 ANYE_SECRET_KEY（个人信息加密密钥）。")
+        return load_or_create_secret(self.var_dir / "secret.key")
+
+    @cached_property
+    def cipher(self) -> PersonalDataCipher:
+        return PersonalDataCipher(self.secret())
+
+
+def load_settings() -> Settings:
+    return Settings()

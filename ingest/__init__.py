@@ -1,0 +1,1 @@
+"""Everything that brings data in: ledger workbooks, normalisers of IDs, dates, phones and vocabularies."""

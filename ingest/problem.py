@@ -1,0 +1,85 @@
+"""Problems found while reading data in, and the ``Checked`` result every normaliser returns.
+
+A normaliser never raises on bad text: it returns ``Checked`` with a value, or with a problem ``code``
+and a Chinese ``reason`` that tells staff what to fix. The codes are stable: the demo city's answer key
+and the import report speak them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+__all__ = ["CODES", "Checked", "Problem", "fail", "ok"]
+
+T = TypeVar("T")
+
+# code -> (Chinese reason, whether the row is rejected)
+CODES: dict[str, tuple[str, bool]] = {
+    "id_missing": ("缺少身份证号，无法确认是谁，整行未导入。请补填身份证号后重新导入。", True),
+    "id_bad_format": ("身份证号格式不对（应为18位，或旧的15位），整行未导入。请核对后重新导入。", True),
+    "id_bad_checksum": ("身份证号校验位不对，可能抄错了某一位，整行未导入。请核对后重新导入。", True),
+    "id_bad_birth_date": ("身份证号中的出生日期不存在，整行未导入。请核对后重新导入。", True),
+    "id_truncated": (
+        "身份证号被 Excel 存成了数字（如 1.40902E+17），后几位已丢失，无法还原，整行未导入。"
+        "请把该列设为文本格式，重新填写完整号码后再导入。",
+        True,
+    ),
+    "name_missing": ("缺少姓名，其余信息已导入。请补填姓名。", False),
+    "birth_date_mismatch": ("出生日期与身份证号不一致，已按身份证号记录。请核对。", False),
+    "sex_mismatch": ("性别与身份证号不一致，已按身份证号记录。请核对。", False),
+    "age_mismatch": ("年龄与身份证号推算的年龄不一致，已按身份证号记录。请核对。", False),
+    "date_invalid": ("日期无法识别，该项未导入，其余信息已导入。请写成 1990-01-01 或 1990年1月 这样的格式。", False),
+    "phone_invalid": ("电话号码无效（手机应为11位，座机应带区号），该项未导入，其余信息已导入。请核对。", False),
+    "number_invalid": ("数字无法识别，该项未导入，其余信息已导入。请只填写数字，如 3000。", False),
+    "value_unknown": ("填写的内容不在可选范围内，该项未导入（原文已保留在备注信息中）。请按填表说明填写。", False),
+    "certificate_unknown": ("证书名称无法识别，已按原文保存。请写出证书全称，如“叉车司机”“低压电工作业”。", False),
+    "duplicate_conflict": ("同一人（身份证号相同）在本批数据中出现多次且内容不一致，已保留先出现的一条。请核对。", False),
+    "duplicate_row": ("同一人（身份证号相同）在本批数据中重复出现，已合并为一人。", False),
+    "household_unknown": ("无法确定所属户（缺少户编号且上方没有户主），已单独建户。请补填户编号。", False),
+    "site_unknown": ("无法确定安置点（表中和标题中都没有写明），整行未导入。请在表中写明安置点，或导入时指定安置点。", True),
+    "sheet_no_header": ("此工作表中找不到表头（姓名、身份证号等列），未导入。若此表有人员信息，请检查表头。", False),
+    "file_unreadable": ("文件无法打开或已损坏，未导入。请用 Excel 或 WPS 另存为 .xlsx 后重新导入。", True),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Checked(Generic[T]):
+    """A normaliser's result: ``value`` when the text was understood, else ``code`` and ``reason``.
+
+    A value may come with a code too: then it was understood, with a warning (e.g. a mismatch).
+    """
+
+    value: T | None
+    code: str | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+
+def ok(value: T) -> Checked[T]:
+    return Checked(value)
+
+
+def fail(code: str, detail: str | None = None) -> Checked[T]:
+    """A failed check with the standard Chinese reason for ``code`` (plus ``detail`` if given)."""
+    reason = CODES[code][0]
+    return Checked(None, code, f"{detail}：{reason}" if detail else reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem of one cell or row: where (sheet, 1-based row, column header), what, and why."""
+
+    sheet: str
+    row: int
+    column: str | None
+    value: str | None
+    code: str
+    reason: str
+
+    @property
+    def rejected(self) -> bool:
+        return CODES.get(self.code, ("", False))[1]

@@ -1,0 +1,1 @@
+"""The matching engine: tokenizer, indexes, eligibility, features, ranking model (later issues)."""

@@ -1,0 +1,101 @@
+"""The cache: Redis in production, an in-process dictionary in the embedded mode.
+
+Both speak the same small protocol so the code above never asks which one it has. A Redis that goes
+away does not fail a request: reads miss and writes are dropped, and ``healthy()`` says so.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Protocol
+
+import redis
+
+__all__ = ["Cache", "MemoryCache", "RedisCache", "build_cache"]
+
+
+class Cache(Protocol):
+    backend: str
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def set(self, key: str, value: bytes, ttl_seconds: int | None = None) -> None: ...
+
+    def delete(self, *keys: str) -> None: ...
+
+    def healthy(self) -> bool: ...
+
+
+class MemoryCache:
+    backend = "memory"
+
+    def __init__(self) -> None:
+        self._data: dict[str, tuple[bytes, float | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            item = self._data.get(key)
+            if item is None:
+                return None
+            value, expires = item
+            if expires is not None and expires < time.monotonic():
+                del self._data[key]
+                return None
+            return value
+
+    def set(self, key: str, value: bytes, ttl_seconds: int | None = None) -> None:
+        expires = time.monotonic() + ttl_seconds if ttl_seconds else None
+        with self._lock:
+            self._data[key] = (value, expires)
+
+    def delete(self, *keys: str) -> None:
+        with self._lock:
+            for key in keys:
+                self._data.pop(key, None)
+
+    def healthy(self) -> bool:
+        return True
+
+
+class RedisCache:
+    backend = "redis"
+
+    def __init__(self, client: redis.Redis, prefix: str = "anye:") -> None:
+        self.client = client
+        self._prefix = prefix
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            value = self.client.get(self._prefix + key)
+        except redis.RedisError:
+            return None
+        return value if isinstance(value, bytes) else None
+
+    def set(self, key: str, value: bytes, ttl_seconds: int | None = None) -> None:
+        try:
+            self.client.set(self._prefix + key, value, ex=ttl_seconds)
+        except redis.RedisError:
+            pass
+
+    def delete(self, *keys: str) -> None:
+        if not keys:
+            return
+        try:
+            self.client.delete(*(self._prefix + k for k in keys))
+        except redis.RedisError:
+            pass
+
+    def healthy(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except redis.RedisError:
+            return False
+
+
+def build_cache(redis_url: str | None, prefix: str = "anye:") -> Cache:
+    if not redis_url:
+        return MemoryCache()
+    client = redis.Redis.from_url(redis_url, socket_timeout=1.0, socket_connect_timeout=1.0)
+    return RedisCache(client, prefix)

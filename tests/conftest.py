@@ -1,0 +1,110 @@
+"""Shared fixtures: the real PostgreSQL and Redis of the machine, and an embedded SQLite.
+
+Every database test runs on both SQLite and PostgreSQL (the ``engine`` fixture is parametrised).
+Under CI (``CI=true``) an unreachable PostgreSQL or Redis fails the run; elsewhere those tests skip.
+Each test runs inside one outer transaction that is rolled back, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from models.crypto import PersonalDataCipher
+from models.db import build_engine
+from models.migrate import upgrade
+
+PG_URL = os.environ.get("ANYE_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("ANYE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+def unavailable(what: str, exc: BaseException) -> None:
+    """Fail under CI, skip elsewhere: a missing server must never pass CI silently."""
+    message = f"{what} is not reachable: {exc}"
+    if UNDER_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def _postgres_engine() -> Iterator[Engine]:
+    schema = f"anye_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = build_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # psycopg's OperationalError, wrapped by SQLAlchemy
+        unavailable("PostgreSQL", exc)
+    sep = "&" if "?" in PG_URL else "?"
+    engine = build_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    path = tmp_path_factory.mktemp("db") / "anye.sqlite3"
+    engine = build_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    if request.param == "postgresql":
+        yield from _postgres_engine()
+    else:
+        yield from _sqlite_engine(tmp_path_factory)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back after the test.
+
+    ``session.commit()`` in code under test only releases a SAVEPOINT.
+    """
+    with engine.connect() as conn:
+        outer = conn.begin()
+        sess = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield sess
+        finally:
+            sess.close()
+            outer.rollback()
+
+
+@pytest.fixture(scope="session")
+def redis_client() -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        unavailable("Redis", exc)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def cipher() -> PersonalDataCipher:
+    return PersonalDataCipher("test-secret-" + "x" * 40)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    return SHARED

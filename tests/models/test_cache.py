@@ -1,0 +1,44 @@
+"""The cache keeps, expires and forgets values the same way in memory and in the real Redis."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from models.cache import Cache, MemoryCache, RedisCache, build_cache
+
+
+@pytest.fixture(params=["memory", "redis"])
+def cache(request: pytest.FixtureRequest) -> Cache:
+    if request.param == "memory":
+        return MemoryCache()
+    client = request.getfixturevalue("redis_client")
+    return RedisCache(client, prefix="anye-test:")
+
+
+def test_set_get_delete(cache: Cache) -> None:
+    cache.set("k", b"v")
+    assert cache.get("k") == b"v"
+    cache.delete("k")
+    assert cache.get("k") is None
+    assert cache.healthy()
+
+
+def test_values_expire(cache: Cache) -> None:
+    cache.set("short", b"x", ttl_seconds=1)
+    assert cache.get("short") == b"x"
+    time.sleep(1.2)
+    assert cache.get("short") is None
+
+
+def test_unreachable_redis_misses_instead_of_failing() -> None:
+    cache = build_cache("redis://127.0.0.1:1/0")
+    assert isinstance(cache, RedisCache)
+    cache.set("k", b"v")
+    assert cache.get("k") is None
+    assert not cache.healthy()
+
+
+def test_no_redis_url_gives_the_in_process_cache() -> None:
+    assert build_cache(None).backend == "memory"
