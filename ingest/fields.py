@@ -11,6 +11,7 @@ __all__ = ["LEDGER_FIELDS", "SENSITIVE_FIELDS"]
 
 LEDGER_FIELDS: dict[str, str] = {
     "seq": "序号",
+    "anye_id": "安业编号",
     "household_number": "户编号",
     "head_name": "户主姓名",
     "relation": "与户主关系",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import JSON, String, Text
@@ -10,7 +11,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
 
-__all__ = ["AuditEvent"]
+__all__ = ["Actor", "AuditEvent"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who does something: a user name and a role (admin, broker, employer, worker, system)."""
+
+    name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
 
 
 class AuditEvent(Base):

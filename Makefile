@@ -1,0 +1,33 @@
+# Anye: `make run` serves the app on an embedded SQLite with a small demo city; `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PORT   ?= $(or $(ANYE_PORT),8000)
+
+.PHONY: install run test lint demo clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/anye db upgrade
+	$(BIN)/anye demo load --scale small --if-empty
+	$(BIN)/uvicorn api.app:app --host 127.0.0.1 --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check models ingest matcher api tests bench migrations
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -n 2 -p no:cacheprovider
+
+clean:
+	rm -rf var/anye.sqlite3* var/demo

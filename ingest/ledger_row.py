@@ -1,0 +1,233 @@
+"""One ledger row -> one ``PersonRecord``: every cell validated and normalised, each bad cell a problem.
+
+A bad field never throws the row's good fields away; only a row whose person cannot be identified
+(no valid ID number) is rejected. Sensitive values (ID number, phone) appear in problems only masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.dates import parse_date
+from ingest.fields import LEDGER_FIELDS, SENSITIVE_FIELDS
+from ingest.idcard import IdNumber, age_on, normalise_id_number
+from ingest.phone import parse_phones
+from ingest.problem import Checked, fail
+from ingest.values import (
+    normalise_relation,
+    parse_amount,
+    parse_count,
+    parse_education,
+    parse_employment_status,
+    parse_health,
+    parse_household_category,
+    parse_labour_capacity,
+    parse_place_range,
+    parse_sex,
+    parse_yes_no,
+    split_multi,
+)
+from models.crypto import mask_id_number, mask_phone
+from models.taxonomy import Taxonomy
+from models.text import cell_text
+
+__all__ = ["CellProblem", "PersonRecord", "RowParser"]
+
+# Worker attributes taken from one cell each: field -> parser.
+_CODED: dict[str, Callable[[object], Checked[Any]]] = {
+    "education": parse_education,
+    "labour_capacity": parse_labour_capacity,
+    "health": parse_health,
+    "employment_status": parse_employment_status,
+    "wish_place": parse_place_range,
+    "wish_employment": parse_yes_no,
+    "training_wish": parse_yes_no,
+    "monthly_income": parse_amount,
+    "wish_wage": parse_amount,
+    "months_worked": parse_count,
+}
+_ATTRIBUTE = {"wish_place": "wish_place_range", "wish_wage": "wish_min_wage", "wish_job": "wish_job_text"}
+_TEXT = ("employment_place", "employer_name", "wish_job", "not_working_reason", "assistance", "remarks")
+
+
+@dataclass(frozen=True, slots=True)
+class CellProblem:
+    """A problem of one cell (``field`` None: of the row as a whole)."""
+
+    field: str | None
+    value: str | None
+    code: str
+    reason: str
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    """What one row says about one person, normalised. ``attrs`` holds Worker columns by name."""
+
+    id: IdNumber
+    name: str
+    attrs: dict[str, Any]
+    phones: list[str]
+    household: dict[str, Any]
+    skills: list[tuple[str, str | None, str, str]] = field(default_factory=list)  # kind, code, name, text
+    certificates: list[tuple[str | None, str]] = field(default_factory=list)  # canonical, text
+    training: tuple[str, str | None, dt.date | None, bool | None] | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class RowParser:
+    """Parses rows of one table; ``columns`` maps field names to the header text shown to staff."""
+
+    def __init__(self, taxonomy: Taxonomy, as_of: dt.date) -> None:
+        self._taxonomy = taxonomy
+        self._as_of = as_of
+
+    def parse(
+        self, cells: Mapping[str, object], extra: Mapping[str, object]
+    ) -> tuple[PersonRecord | None, list[CellProblem]]:
+        """``cells``: field -> raw value of the mapped columns; ``extra``: header -> raw of the others."""
+        problems: list[CellProblem] = []
+        checked = normalise_id_number(cells.get("id_number"))
+        if checked.value is None:
+            problems.append(_problem("id_number", cells.get("id_number"), checked))
+            return None, problems
+        ident = checked.value
+        name = cell_text(cells.get("name"))
+        if not name:
+            problems.append(_problem("name", None, fail("name_missing")))
+        record = PersonRecord(ident, name, {}, [], {})
+        self._identity_checks(cells, ident, problems)
+        self._coded(cells, record, problems)
+        self._phones(cells, record, problems)
+        self._household(cells, record, problems)
+        self._skills_and_certificates(cells, record, problems)
+        self._training(cells, record, problems)
+        record.extra.update((k, cell_text(v)) for k, v in extra.items() if cell_text(v))
+        return record, problems
+
+    def _identity_checks(self, cells: Mapping[str, object], ident: IdNumber, out: list[CellProblem]) -> None:
+        if "sex" in cells:
+            sex = parse_sex(cells["sex"])
+            if sex.value is not None and sex.value != ident.sex:
+                out.append(_problem("sex", cells["sex"], fail("sex_mismatch")))
+            elif sex.code:
+                out.append(_problem("sex", cells["sex"], sex))
+        if "birth_date" in cells:
+            born = parse_date(cells["birth_date"])
+            if born.code:
+                out.append(_problem("birth_date", cells["birth_date"], born))
+            elif born.value is not None and not _same_birth(born.value, ident.birth_date, cells["birth_date"]):
+                out.append(_problem("birth_date", cells["birth_date"], fail("birth_date_mismatch")))
+        if "age" in cells:
+            age = parse_count(cells["age"])
+            if age.code:
+                out.append(_problem("age", cells["age"], age))
+            elif age.value is not None and abs(age.value - age_on(ident.birth_date, self._as_of)) > 1:
+                out.append(_problem("age", cells["age"], fail("age_mismatch")))
+
+    def _coded(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
+        for name, parser in _CODED.items():
+            if name not in cells:
+                continue
+            result = parser(cells[name])
+            if result.code:
+                out.append(_problem(name, cells[name], result))
+                # the text as written is kept under the field's Chinese name: nothing is dropped
+                record.extra[LEDGER_FIELDS[name]] = cell_text(cells[name])
+                continue
+            record.attrs[_ATTRIBUTE.get(name, name)] = result.value
+        for name in _TEXT:
+            if name in cells:
+                record.attrs[_ATTRIBUTE.get(name, name)] = cell_text(cells[name]) or None
+        if "relation" in cells:
+            record.attrs["relation_to_head"] = normalise_relation(cells["relation"])
+
+    def _phones(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
+        if "phone" not in cells:
+            return
+        phones = parse_phones(cells["phone"])
+        if phones.code:
+            out.append(_problem("phone", cells["phone"], phones))
+        record.phones = phones.value or []
+        record.attrs["phone"] = None  # marks the column as present (a blank clears the old phone)
+
+    def _household(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
+        hh = record.household
+        for name in ("household_number", "head_name", "site", "origin", "origin_town", "origin_village"):
+            if name in cells:
+                hh[name] = cell_text(cells[name]) or None
+        if "household_size" in cells:
+            size = parse_count(cells["household_size"])
+            if size.code:
+                out.append(_problem("household_size", cells["household_size"], size))
+            else:
+                hh["size"] = size.value
+        if "household_category" in cells:
+            cat = parse_household_category(cells["household_category"])
+            if cat.code:
+                out.append(_problem("household_category", cells["household_category"], cat))
+            elif cat.value is not None:
+                hh["category"], hh["monitoring_kind"] = cat.value
+        for flag, category in (("is_monitored", "monitored"), ("is_lifted", "lifted")):
+            if flag in cells and "category" not in hh:
+                yes = parse_yes_no(cells[flag])
+                if yes.code:
+                    out.append(_problem(flag, cells[flag], yes))
+                elif yes.value:
+                    hh["category"] = category
+
+    def _skills_and_certificates(
+        self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]
+    ) -> None:
+        for kind, name in (("skill", "skills"), ("wish", "wish_job")):
+            for text in split_multi(cell_text(cells.get(name))):
+                match = self._taxonomy.match_occupation(text)
+                code, occupation = match if match else (None, text)
+                record.skills.append((kind, code, occupation if kind == "wish" or not code else text, text))
+        unknown: list[str] = []
+        for text in split_multi(cell_text(cells.get("certificates"))):
+            canonical = self._taxonomy.match_certificate(text)
+            record.certificates.append((canonical, text))
+            if canonical is None:
+                unknown.append(text)
+        if unknown:
+            out.append(_problem("certificates", "、".join(unknown), fail("certificate_unknown")))
+
+    def _training(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
+        trade = cell_text(cells.get("training_trade"))
+        if not trade:
+            return
+        attended: dt.date | None = None
+        if "training_date" in cells:
+            when = parse_date(cells["training_date"])
+            if when.code:
+                out.append(_problem("training_date", cells["training_date"], when))
+            attended = when.value
+        certified: bool | None = None
+        if "training_certified" in cells:
+            yes = parse_yes_no(cells["training_certified"])
+            if yes.code:
+                out.append(_problem("training_certified", cells["training_certified"], yes))
+            certified = yes.value
+        match = self._taxonomy.match_occupation(trade)
+        record.training = (trade, match[0] if match else None, attended, certified)
+
+
+def _same_birth(given: dt.date, from_id: dt.date, raw: object) -> bool:
+    """A month-only date (1990年1月, 199001) agrees with any day of that month."""
+    if given == from_id:
+        return True
+    text = cell_text(raw)
+    month_only = given.day == 1 and ("日" not in text) and len([c for c in text if c.isdigit()]) <= 6
+    return month_only and (given.year, given.month) == (from_id.year, from_id.month)
+
+
+def _problem(field_name: str | None, raw: object, checked: Checked[Any]) -> CellProblem:
+    text = cell_text(raw) if raw is not None else None
+    if text and field_name in SENSITIVE_FIELDS:
+        text = mask_phone(text) if field_name == "phone" else mask_id_number(text)
+    assert checked.code is not None and checked.reason is not None
+    return CellProblem(field_name, text, checked.code, checked.reason)
