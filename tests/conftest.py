@@ -108,3 +108,26 @@ def cipher() -> PersonalDataCipher:
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     return SHARED
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database of its own (not inside a rolled-back transaction), for CLI and app
+    tests that commit for real."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+        return
+    schema = f"anye_cli_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = build_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        unavailable("PostgreSQL", exc)
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
