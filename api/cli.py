@@ -68,7 +68,12 @@ def ingest_ledger(
     with _progress() as bar, sessions() as session:
         task = bar.add_task("导入", total=None)
         importer = LedgerImport(
-            session, settings.cipher, default_taxonomy(), actor=getpass.getuser(), default_site=site, as_of=when,
+            session,
+            settings.cipher,
+            default_taxonomy(),
+            actor=getpass.getuser(),
+            default_site=site,
+            as_of=when,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
         for path in files:
@@ -94,8 +99,12 @@ def ingest_ledger(
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
     )
 
 
@@ -108,8 +117,13 @@ def _print_reports(reports: list[FileReport]) -> None:
         if r.error:
             table.add_row(r.file, "-", "-", "-", "-", "-", "-", "-", f"[red]{r.error}[/red]")
             continue
-        table.add_row(r.file, *(str(c.get(k, 0)) for k in
-                      ("rows", "created", "updated", "unchanged", "stale", "duplicates", "rejected", "problems")))
+        table.add_row(
+            r.file,
+            *(
+                str(c.get(k, 0))
+                for k in ("rows", "created", "updated", "unchanged", "stale", "duplicates", "rejected", "problems")
+            ),
+        )
     console.print(table)
 
 
@@ -128,7 +142,9 @@ def ingest_sites(path: Annotated[Path, typer.Argument(exists=True, dir_okay=Fals
 def export_ledger_cmd(
     path: Annotated[Path, typer.Argument(help="输出的 .xlsx 文件")],
     site: Annotated[str | None, typer.Option(help="只导出这个安置点")] = None,
-    full_ids: Annotated[bool, typer.Option("--full-ids", help="导出完整身份证号和电话（仅管理员，须写明用途）")] = False,
+    full_ids: Annotated[
+        bool, typer.Option("--full-ids", help="导出完整身份证号和电话（仅管理员，须写明用途）")
+    ] = False,
     reason: Annotated[str | None, typer.Option(help="导出完整信息的用途，记入审计日志")] = None,
     actor: Annotated[str | None, typer.Option(help="操作人（默认当前系统用户）")] = None,
     role: Annotated[str, typer.Option(help="操作人角色：admin / broker")] = "broker",

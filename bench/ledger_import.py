@@ -22,9 +22,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HEADER = ["序号", "户编号", "户主姓名", "与户主关系", "姓名", "性别", "身份证号码", "出生日期", "联系电话", "安置点",
-          "迁出地", "户类型", "文化程度", "劳动能力", "健康状况", "就业状态", "务工地点", "务工单位", "月收入（元）",
-          "意向工种", "意向地点", "期望月薪", "技能特长", "持证情况", "培训意愿", "未就业原因", "备注"]
+HEADER = [
+    "序号",
+    "户编号",
+    "户主姓名",
+    "与户主关系",
+    "姓名",
+    "性别",
+    "身份证号码",
+    "出生日期",
+    "联系电话",
+    "安置点",
+    "迁出地",
+    "户类型",
+    "文化程度",
+    "劳动能力",
+    "健康状况",
+    "就业状态",
+    "务工地点",
+    "务工单位",
+    "月收入（元）",
+    "意向工种",
+    "意向地点",
+    "期望月薪",
+    "技能特长",
+    "持证情况",
+    "培训意愿",
+    "未就业原因",
+    "备注",
+]
 _W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 GIVEN = "建国军华明伟芳秀英丽红平强兵杰涛燕玲霞桂兰凤梅海波宇浩鑫磊静"
@@ -61,18 +87,37 @@ def make_workbook(path: Path, rows: int, seed: int = 7) -> None:
             n += 1
             name = head if member == 0 else head[0] + "".join(rng.choices(GIVEN, k=2))
             st = rng.choice(status)
-            ws.append([
-                n, f"WT{hh:06d}", head, "户主" if member == 0 else rng.choice(["配偶", "之子", "之女", "儿媳"]), name,
-                "男" if int(ident[16]) % 2 else "女", ident, f"{ident[6:10]}.{ident[10:12]}.{ident[12:14]}",
-                f"13{rng.randint(100000000, 999999999)}", "幸福家园安置点", "东冶镇南街村",
-                rng.choice(["脱贫户", "监测户", "同步搬迁户"]), rng.choice(["小学", "初中", "高中", "中专", "文盲或半文盲"]),
-                rng.choice(["普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "无劳动力"]), rng.choice(["健康", "长期慢性病"]),
-                st, "五台县" if st != "未就业" else None, "某建材公司" if st.endswith("务工") else None,
-                rng.choice([None, 2500, 3000, 4200]), rng.choice(["电焊、开车", "保洁", "厨师", None]),
-                rng.choice(["县内", "市内", "省外均可"]), rng.choice([2500, 3000, 3500]),
-                rng.choice(["电焊、开车；会做饭", "养殖", None, None]), rng.choice(["叉车证", "C1驾照、电工证", None, None]),
-                rng.choice(["是", "否"]), "照顾家庭" if st == "未就业" else None, None,
-            ])
+            ws.append(
+                [
+                    n,
+                    f"WT{hh:06d}",
+                    head,
+                    "户主" if member == 0 else rng.choice(["配偶", "之子", "之女", "儿媳"]),
+                    name,
+                    "男" if int(ident[16]) % 2 else "女",
+                    ident,
+                    f"{ident[6:10]}.{ident[10:12]}.{ident[12:14]}",
+                    f"13{rng.randint(100000000, 999999999)}",
+                    "幸福家园安置点",
+                    "东冶镇南街村",
+                    rng.choice(["脱贫户", "监测户", "同步搬迁户"]),
+                    rng.choice(["小学", "初中", "高中", "中专", "文盲或半文盲"]),
+                    rng.choice(["普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "无劳动力"]),
+                    rng.choice(["健康", "长期慢性病"]),
+                    st,
+                    "五台县" if st != "未就业" else None,
+                    "某建材公司" if st.endswith("务工") else None,
+                    rng.choice([None, 2500, 3000, 4200]),
+                    rng.choice(["电焊、开车", "保洁", "厨师", None]),
+                    rng.choice(["县内", "市内", "省外均可"]),
+                    rng.choice([2500, 3000, 3500]),
+                    rng.choice(["电焊、开车；会做饭", "养殖", None, None]),
+                    rng.choice(["叉车证", "C1驾照、电工证", None, None]),
+                    rng.choice(["是", "否"]),
+                    "照顾家庭" if st == "未就业" else None,
+                    None,
+                ]
+            )
     wb.save(path)
 
 
@@ -92,8 +137,14 @@ def _child_import(path: Path, url: str) -> None:
         report = LedgerImport(session, cipher, taxonomy).import_file(path)
         session.commit()
     seconds = time.perf_counter() - start
-    _emit({"seconds": seconds, "rows": report.counts.get("rows", 0), "created": report.counts.get("created", 0),
-           "problems": len(report.problems)})
+    _emit(
+        {
+            "seconds": seconds,
+            "rows": report.counts.get("rows", 0),
+            "created": report.counts.get("created", 0),
+            "problems": len(report.problems),
+        }
+    )
 
 
 def _child_pandas(path: Path, engine: str) -> None:
@@ -147,14 +198,19 @@ def main() -> None:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     print(f"{'what':42} {'rows':>8} {'seconds':>8} {'rows/s':>8} {'peak MB':>8}")
-    print(f"{'anye import into PostgreSQL (whole job)':42} {imp['rows']:>8} {imp['seconds']:>8.1f} "
-          f"{imp['rows'] / imp['seconds']:>8.0f} {imp['peak_mb']:>8.0f}")
+    print(
+        f"{'anye import into PostgreSQL (whole job)':42} {imp['rows']:>8} {imp['seconds']:>8.1f} "
+        f"{imp['rows'] / imp['seconds']:>8.0f} {imp['peak_mb']:>8.0f}"
+    )
     for engine in ("openpyxl", "calamine"):
         pd_ = _run("--child", engine, str(path))
-        print(f"{'pandas.read_excel alone (' + engine + ')':42} {pd_['rows']:>8} {pd_['seconds']:>8.1f} "
-              f"{pd_['rows'] / pd_['seconds']:>8.0f} {pd_['peak_mb']:>8.0f}")
-    print(f"target: import >= 5000 rows/s and < 1024 MB; problems reported: {imp['problems']}, "
-          f"created: {imp['created']}")
+        print(
+            f"{'pandas.read_excel alone (' + engine + ')':42} {pd_['rows']:>8} {pd_['seconds']:>8.1f} "
+            f"{pd_['rows'] / pd_['seconds']:>8.0f} {pd_['peak_mb']:>8.0f}"
+        )
+    print(
+        f"target: import >= 5000 rows/s and < 1024 MB; problems reported: {imp['problems']}, created: {imp['created']}"
+    )
 
 
 if __name__ == "__main__":

@@ -105,9 +105,7 @@ class LedgerImport:
         self._seen.update(seen_here)
         return report
 
-    def _import_sheets(
-        self, path: Path, sheets: list[Sheet], report: FileReport, seen_here: dict[str, _Seen]
-    ) -> None:
+    def _import_sheets(self, path: Path, sheets: list[Sheet], report: FileReport, seen_here: dict[str, _Seen]) -> None:
         tables = [(sheet, locate_table(sheet)) for sheet in sheets]
         as_of = self._as_of or next((t.as_of for _, t in tables if t and t.as_of), None) or dt.date.today()
         report.as_of = as_of
@@ -213,15 +211,19 @@ class _Batch:
         if record is None:
             self.rejected += 1
             reason = "；".join(p.reason for p in problems if CODES[p.code][1])
-            self.report.rejected_rows.append(
-                RejectedRow(self.path.name, sheet, excel_row, header, values, reason)
-            )
+            self.report.rejected_rows.append(RejectedRow(self.path.name, sheet, excel_row, header, values, reason))
             return
         key = household.key_for(record)
         if key is None:
             key = household.new_auto(record)
-            self._problem(sheet, excel_row, columns.get("household_number"), None, "household_unknown",
-                          CODES["household_unknown"][0])
+            self._problem(
+                sheet,
+                excel_row,
+                columns.get("household_number"),
+                None,
+                "household_unknown",
+                CODES["household_unknown"][0],
+            )
         digest = self.run._cipher.digest(record.id.number)
         if self._is_repeat(digest, record, where, sheet, excel_row):
             return
@@ -239,8 +241,9 @@ class _Batch:
             self.seen_here[digest] = _Seen(where, fingerprint)
             return False
         self.duplicates += 1
-        differ = [_label(k) for k in first.fingerprint.keys() & fingerprint.keys()
-                  if first.fingerprint[k] != fingerprint[k]]
+        differ = [
+            _label(k) for k in first.fingerprint.keys() & fingerprint.keys() if first.fingerprint[k] != fingerprint[k]
+        ]
         if not differ:
             code, detail = "duplicate_row", f"与 {first.where} 重复"
         else:
@@ -259,16 +262,25 @@ class _Batch:
     def finish(self) -> None:
         self._flush()
         counts = dict(self.writer.counts)
-        counts.update(rows=self.rows, rejected=self.rejected, duplicates=self.duplicates,
-                      problems=len(self.report.problems))
+        counts.update(
+            rows=self.rows, rejected=self.rejected, duplicates=self.duplicates, problems=len(self.report.problems)
+        )
         self.report.counts = counts
         self.batch.counts = counts
         self.batch.column_report = self.report.sheets
         self.batch.finished_at = utcnow()
         self.writer.repo.insert_problems(
             [
-                {"batch_id": self.batch.id, "sheet": p.sheet, "row": p.row, "column": p.column,
-                 "value": p.value, "code": p.code, "reason": p.reason, "rejected": p.rejected}
+                {
+                    "batch_id": self.batch.id,
+                    "sheet": p.sheet,
+                    "row": p.row,
+                    "column": p.column,
+                    "value": p.value,
+                    "code": p.code,
+                    "reason": p.reason,
+                    "rejected": p.rejected,
+                }
                 for p in self.report.problems
             ]
         )
@@ -312,8 +324,12 @@ def _fingerprint(record: PersonRecord) -> dict[str, Any]:
 
 
 def _label(key: str) -> str:
-    names = {"relation_to_head": "relation", "wish_place_range": "wish_place", "wish_min_wage": "wish_wage",
-             "wish_job_text": "wish_job"}
+    names = {
+        "relation_to_head": "relation",
+        "wish_place_range": "wish_place",
+        "wish_min_wage": "wish_wage",
+        "wish_job_text": "wish_job",
+    }
     return LEDGER_FIELDS.get(names.get(key, key), key)
 
 
@@ -332,4 +348,3 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-

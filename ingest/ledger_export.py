@@ -35,11 +35,41 @@ from models.vocab import (
 __all__ = ["EXPORT_COLUMNS", "export_ledger"]
 
 EXPORT_COLUMNS = [
-    "anye_id", "site", "household_number", "head_name", "relation", "name", "sex", "id_number", "birth_date",
-    "age", "phone", "household_category", "origin_town", "origin_village", "education", "labour_capacity", "health",
-    "employment_status", "employment_place", "employer_name", "months_worked", "monthly_income",
-    "wish_employment", "wish_job", "wish_place", "wish_wage", "skills", "certificates", "training_wish",
-    "training_trade", "training_date", "training_certified", "not_working_reason", "assistance", "remarks",
+    "anye_id",
+    "site",
+    "household_number",
+    "head_name",
+    "relation",
+    "name",
+    "sex",
+    "id_number",
+    "birth_date",
+    "age",
+    "phone",
+    "household_category",
+    "origin_town",
+    "origin_village",
+    "education",
+    "labour_capacity",
+    "health",
+    "employment_status",
+    "employment_place",
+    "employer_name",
+    "months_worked",
+    "monthly_income",
+    "wish_employment",
+    "wish_job",
+    "wish_place",
+    "wish_wage",
+    "skills",
+    "certificates",
+    "training_wish",
+    "training_trade",
+    "training_date",
+    "training_certified",
+    "not_working_reason",
+    "assistance",
+    "remarks",
 ]
 
 
@@ -80,42 +110,66 @@ def export_ledger(
     wb.save(path)
     session.add(
         AuditEvent(
-            actor=actor.name, actor_role=actor.role, action="export_ledger", subject=site or "全部安置点",
-            reason=reason, detail={"persons": len(rows), "full_ids": full_ids, "file": path.name},
+            actor=actor.name,
+            actor_role=actor.role,
+            action="export_ledger",
+            subject=site or "全部安置点",
+            reason=reason,
+            detail={"persons": len(rows), "full_ids": full_ids, "file": path.name},
         )
     )
     session.flush()
     return len(rows)
 
 
-def _row(item: dict[str, Any], det: dict[str, list[Any]], cipher: PersonalDataCipher, full: bool,
-         today: dt.date) -> dict[str, Any]:
+def _row(
+    item: dict[str, Any], det: dict[str, list[Any]], cipher: PersonalDataCipher, full: bool, today: dt.date
+) -> dict[str, Any]:
     w, h, s = item["worker"], item["household"], item["site"]
     phones = ""
     if w.phone_enc is not None:
-        phones = "/".join([cipher.decrypt(w.phone_enc)] + [cipher.decrypt_text(x) for x in w.other_phones_enc or []]) \
-            if full else (w.phone_mask or "")
+        phones = (
+            "/".join([cipher.decrypt(w.phone_enc)] + [cipher.decrypt_text(x) for x in w.other_phones_enc or []])
+            if full
+            else (w.phone_mask or "")
+        )
     training = det["training"][0] if det["training"] else None
     return {
-        "anye_id": w.id, "site": s.name, "household_number": h.number, "head_name": h.head_name,
-        "relation": w.relation_to_head, "name": w.name, "sex": label(w.sex, Sex),
+        "anye_id": w.id,
+        "site": s.name,
+        "household_number": h.number,
+        "head_name": h.head_name,
+        "relation": w.relation_to_head,
+        "name": w.name,
+        "sex": label(w.sex, Sex),
         "id_number": cipher.decrypt(w.id_number_enc) if full else w.id_number_mask,
-        "birth_date": w.birth_date.isoformat(), "age": age_on(w.birth_date, today), "phone": phones,
+        "birth_date": w.birth_date.isoformat(),
+        "age": age_on(w.birth_date, today),
+        "phone": phones,
         "household_category": h.monitoring_kind or label(h.category, HouseholdCategory) or None,
-        "origin_town": h.origin_town, "origin_village": h.origin_village,
-        "education": label(w.education, Education), "labour_capacity": label(w.labour_capacity, LabourCapacity),
-        "health": label(w.health, Health), "employment_status": label(w.employment_status, EmploymentStatus),
-        "employment_place": w.employment_place, "employer_name": w.employer_name,
-        "months_worked": w.months_worked, "monthly_income": w.monthly_income,
-        "wish_employment": _yes_no(w.wish_employment), "wish_job": w.wish_job_text,
-        "wish_place": label(w.wish_place_range, PlaceRange), "wish_wage": w.wish_min_wage,
+        "origin_town": h.origin_town,
+        "origin_village": h.origin_village,
+        "education": label(w.education, Education),
+        "labour_capacity": label(w.labour_capacity, LabourCapacity),
+        "health": label(w.health, Health),
+        "employment_status": label(w.employment_status, EmploymentStatus),
+        "employment_place": w.employment_place,
+        "employer_name": w.employer_name,
+        "months_worked": w.months_worked,
+        "monthly_income": w.monthly_income,
+        "wish_employment": _yes_no(w.wish_employment),
+        "wish_job": w.wish_job_text,
+        "wish_place": label(w.wish_place_range, PlaceRange),
+        "wish_wage": w.wish_min_wage,
         "skills": "、".join(x.source_text for x in det["skill"]) or None,
         "certificates": "、".join(c.source_text for c in det["certificate"]) or None,
         "training_wish": _yes_no(w.training_wish),
         "training_trade": training.trade if training else None,
         "training_date": training.attended_on.isoformat() if training and training.attended_on else None,
         "training_certified": _yes_no(training.certified) if training else None,
-        "not_working_reason": w.not_working_reason, "assistance": w.assistance, "remarks": w.remarks,
+        "not_working_reason": w.not_working_reason,
+        "assistance": w.assistance,
+        "remarks": w.remarks,
     }
 
 

@@ -37,8 +37,15 @@ def report_json(reports: list[FileReport]) -> dict[str, Any]:
                 "counts": r.counts,
                 "sheets": r.sheets,
                 "problems": [
-                    {"sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value, "code": p.code,
-                     "reason": p.reason, "rejected": p.rejected}
+                    {
+                        "sheet": p.sheet,
+                        "row": p.row,
+                        "column": p.column,
+                        "value": p.value,
+                        "code": p.code,
+                        "reason": p.reason,
+                        "rejected": p.rejected,
+                    }
                     for p in r.problems
                 ],
             }
@@ -53,7 +60,8 @@ def write_report(reports: list[FileReport], path: Path) -> None:
 def write_rejects(reports: list[FileReport], path: Path) -> int:
     """Write every rejected row of ``reports`` to ``path``; returns how many rows were written."""
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    for sheet in list(wb.worksheets):
+        wb.remove(sheet)
     sheets: dict[tuple[str, str], Any] = {}
     count = 0
     for report in reports:

@@ -21,9 +21,23 @@ __all__ = ["LedgerWriter", "Pending"]
 
 # Worker columns a ledger row may set (besides identity, phones and household).
 ATTRIBUTES = (
-    "relation_to_head", "education", "labour_capacity", "health", "employment_status", "employment_place",
-    "employer_name", "months_worked", "monthly_income", "wish_employment", "wish_job_text",
-    "wish_place_range", "wish_min_wage", "training_wish", "not_working_reason", "assistance", "remarks",
+    "relation_to_head",
+    "education",
+    "labour_capacity",
+    "health",
+    "employment_status",
+    "employment_place",
+    "employer_name",
+    "months_worked",
+    "monthly_income",
+    "wish_employment",
+    "wish_job_text",
+    "wish_place_range",
+    "wish_min_wage",
+    "training_wish",
+    "not_working_reason",
+    "assistance",
+    "remarks",
 )
 _HOUSEHOLD_ATTRS = ("head_name", "origin_town", "origin_village", "category", "monitoring_kind", "size")
 
@@ -125,9 +139,15 @@ class LedgerWriter:
         r = p.record
         row: dict[str, Any] = {name: r.attrs.get(name) for name in ATTRIBUTES}
         row.update(
-            household_id=household_id, name=r.name, id_number_hash=p.digest,
-            id_number_enc=self._cipher.encrypt(r.id.number), id_number_mask=mask_id_number(r.id.number),
-            sex=r.id.sex, birth_date=r.id.birth_date, extra=r.extra or None, as_of=self._as_of,
+            household_id=household_id,
+            name=r.name,
+            id_number_hash=p.digest,
+            id_number_enc=self._cipher.encrypt(r.id.number),
+            id_number_mask=mask_id_number(r.id.number),
+            sex=r.id.sex,
+            birth_date=r.id.birth_date,
+            extra=r.extra or None,
+            as_of=self._as_of,
             last_batch_id=batch_id,
         )
         row.update(self._phone_columns(r.phones))
@@ -151,11 +171,17 @@ class LedgerWriter:
         changes: list[dict[str, Any]] = []
 
         def change(name: str, before: Any, after: Any, encrypted: bool = False) -> None:
-            changes.append({
-                "worker_id": old["id"], "batch_id": batch_id, "actor": self._actor, "field": name,
-                "old_value": before if encrypted else _text(before),
-                "new_value": after if encrypted else _text(after), "encrypted": encrypted,
-            })
+            changes.append(
+                {
+                    "worker_id": old["id"],
+                    "batch_id": batch_id,
+                    "actor": self._actor,
+                    "field": name,
+                    "old_value": before if encrypted else _text(before),
+                    "new_value": after if encrypted else _text(after),
+                    "encrypted": encrypted,
+                }
+            )
 
         for name in ATTRIBUTES:
             if name in r.attrs and r.attrs[name] != old[name]:
@@ -192,10 +218,17 @@ class LedgerWriter:
         after = _details(r)
         if sorted(before) == sorted(after):
             return []
-        return [{
-            "worker_id": worker_id, "batch_id": batch_id, "actor": self._actor, "field": "skills_certificates",
-            "old_value": _text(sorted(before)), "new_value": _text(sorted(after)), "encrypted": False,
-        }]
+        return [
+            {
+                "worker_id": worker_id,
+                "batch_id": batch_id,
+                "actor": self._actor,
+                "field": "skills_certificates",
+                "old_value": _text(sorted(before)),
+                "new_value": _text(sorted(after)),
+                "encrypted": False,
+            }
+        ]
 
     def _write_details(self, items: list[tuple[int, PersonRecord]], clear: list[int]) -> None:
         skills: list[dict[str, Any]] = []
@@ -203,15 +236,31 @@ class LedgerWriter:
         training: list[dict[str, Any]] = []
         for worker_id, r in items:
             for kind, code, name, text in r.skills:
-                skills.append({"worker_id": worker_id, "kind": kind, "occupation_code": code,
-                               "name": name[:120], "source_text": text[:255]})
+                skills.append(
+                    {
+                        "worker_id": worker_id,
+                        "kind": kind,
+                        "occupation_code": code,
+                        "name": name[:120],
+                        "source_text": text[:255],
+                    }
+                )
             for canonical, text in r.certificates:
-                certs.append({"worker_id": worker_id, "canonical_name": canonical, "source_text": text[:255],
-                              "expires_on": None})
+                certs.append(
+                    {"worker_id": worker_id, "canonical_name": canonical, "source_text": text[:255], "expires_on": None}
+                )
             if r.training:
                 trade, code, attended, certified = r.training
-                training.append({"worker_id": worker_id, "trade": trade[:120], "occupation_code": code,
-                                 "attended_on": attended, "certified": certified, "source_text": trade[:255]})
+                training.append(
+                    {
+                        "worker_id": worker_id,
+                        "trade": trade[:120],
+                        "occupation_code": code,
+                        "attended_on": attended,
+                        "certified": certified,
+                        "source_text": trade[:255],
+                    }
+                )
         self.repo.replace_details(clear, skills, certs, training)
 
 

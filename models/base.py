@@ -34,6 +34,4 @@ class Base(DeclarativeBase):
 
 class TimestampMixin:
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        server_default=func.now(), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), default=utcnow, onupdate=utcnow)

@@ -53,9 +53,7 @@ class LedgerRepository:
     def insert_households(self, rows: list[dict[str, Any]]) -> list[int]:
         if not rows:
             return []
-        result = self.session.execute(
-            insert(Household).returning(Household.id, sort_by_parameter_order=True), rows
-        )
+        result = self.session.execute(insert(Household).returning(Household.id, sort_by_parameter_order=True), rows)
         return [r[0] for r in result]
 
     def update_rows(self, table: type[Household] | type[Worker], rows: list[dict[str, Any]]) -> None:
@@ -92,18 +90,19 @@ class LedgerRepository:
         out: dict[int, list[tuple[Any, ...]]] = {}
         for chunk in _chunks(list(worker_ids)):
             for s in self.session.execute(
-                select(WorkerSkill.worker_id, WorkerSkill.kind, WorkerSkill.source_text)
-                .where(WorkerSkill.worker_id.in_(chunk))
+                select(WorkerSkill.worker_id, WorkerSkill.kind, WorkerSkill.source_text).where(
+                    WorkerSkill.worker_id.in_(chunk)
+                )
             ):
                 out.setdefault(s[0], []).append(("skill", s[1], s[2]))
             for c in self.session.execute(
-                select(WorkerCertificate.worker_id, WorkerCertificate.source_text)
-                .where(WorkerCertificate.worker_id.in_(chunk))
+                select(WorkerCertificate.worker_id, WorkerCertificate.source_text).where(
+                    WorkerCertificate.worker_id.in_(chunk)
+                )
             ):
                 out.setdefault(c[0], []).append(("certificate", c[1]))
             for t in self.session.execute(
-                select(TrainingRecord.worker_id, TrainingRecord.source_text)
-                .where(TrainingRecord.worker_id.in_(chunk))
+                select(TrainingRecord.worker_id, TrainingRecord.source_text).where(TrainingRecord.worker_id.in_(chunk))
             ):
                 out.setdefault(t[0], []).append(("training", t[1]))
         return out
@@ -142,7 +141,9 @@ class LedgerRepository:
             self.session.execute(insert(ImportProblem), list(chunk))
 
 
-def export_rows(session: Session, site_name: str | None) -> tuple[list[dict[str, Any]], dict[int, dict[str, list[Any]]]]:
+def export_rows(
+    session: Session, site_name: str | None
+) -> tuple[list[dict[str, Any]], dict[int, dict[str, list[Any]]]]:
     """Workers with household and site, ordered by site, household and id; and their details by worker id."""
     stmt = (
         select(Worker, Household, SettlementSite)
@@ -152,10 +153,11 @@ def export_rows(session: Session, site_name: str | None) -> tuple[list[dict[str,
     )
     if site_name:
         stmt = stmt.where(SettlementSite.name == site_name)
-    rows = [{"worker": w, "household": h, "site": s} for w, h, s in session.execute(stmt)]
-    ids = [r["worker"].id for r in rows]
-    details: dict[int, dict[str, list[Any]]] = {i: {"skill": [], "wish": [], "certificate": [], "training": []}
-                                                 for i in ids}
+    rows: list[dict[str, Any]] = [{"worker": w, "household": h, "site": s} for w, h, s in session.execute(stmt)]
+    ids = [int(r["worker"].id) for r in rows]
+    details: dict[int, dict[str, list[Any]]] = {
+        i: {"skill": [], "wish": [], "certificate": [], "training": []} for i in ids
+    }
     for chunk in _chunks(ids):
         for sk in session.scalars(select(WorkerSkill).where(WorkerSkill.worker_id.in_(chunk))):
             details[sk.worker_id][sk.kind].append(sk)

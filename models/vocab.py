@@ -125,4 +125,4 @@ def label(value: str | None, enum: type[_Labelled]) -> str:
     """The Chinese label of a stored code, or '' for None."""
     if value is None:
         return ""
-    return enum(value).zh
+    return enum(value).zh  # type: ignore[call-arg]  # lookup by value, not construction

@@ -27,8 +27,9 @@ def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> d
 
 def test_import_twice_with_report_and_rejects_then_export(env: dict[str, str], tmp_path: Path) -> None:
     good, bad = make_id(seq=11), break_check_digit(make_id(seq=22))
-    ledger = messy_workbook(tmp_path / "台账.xlsx", [person(1, "H1", "户主", "王一", good),
-                                                     person(2, "H1", "配偶", "李二", bad)])
+    ledger = messy_workbook(
+        tmp_path / "台账.xlsx", [person(1, "H1", "户主", "王一", good), person(2, "H1", "配偶", "李二", bad)]
+    )
     report, rejects = tmp_path / "report.json", tmp_path / "rejects.xlsx"
     result = runner.invoke(app, ["ingest", "ledger", str(ledger), "--report", str(report), "--rejects", str(rejects)])
     assert result.exit_code == 0, result.output

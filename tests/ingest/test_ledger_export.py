@@ -23,8 +23,11 @@ IDS = [make_id(seq=101), make_id(birth="19870304", seq=202), make_id(birth="1970
 
 @pytest.fixture
 def imported(session: Session, cipher: PersonalDataCipher, tmp_path: Path) -> Path:
-    rows = [person(1, "WT001", "户主", "王建国", IDS[0]), person(2, "WT001", "配偶", "李秀英", IDS[1]),
-            person(3, "WT002", "户主", "张桂兰", IDS[2], {"持证情况": "C1驾照"})]
+    rows = [
+        person(1, "WT001", "户主", "王建国", IDS[0]),
+        person(2, "WT001", "配偶", "李秀英", IDS[1]),
+        person(3, "WT002", "户主", "张桂兰", IDS[2], {"持证情况": "C1驾照"}),
+    ]
     path = messy_workbook(tmp_path / "in.xlsx", rows)
     LedgerImport(session, cipher, default_taxonomy()).import_file(path)
     session.commit()
@@ -53,8 +56,11 @@ def test_export_is_masked_by_default_and_recorded(
     worker_id = session.scalar(select(Worker.id).where(Worker.name == "王建国"))
     assert wang["安业编号"] == worker_id
     event = session.scalars(select(AuditEvent)).one()
-    assert (event.actor, event.action, event.detail) == ("小王", "export_ledger",
-                                                        {"persons": 3, "full_ids": False, "file": "out.xlsx"})
+    assert (event.actor, event.action, event.detail) == (
+        "小王",
+        "export_ledger",
+        {"persons": 3, "full_ids": False, "file": "out.xlsx"},
+    )
     assert all(ident not in str(rows) for ident in IDS)
 
 

@@ -22,23 +22,35 @@ from models.taxonomy import default_taxonomy
 from models.worker import Worker, WorkerCertificate, WorkerSkill
 from tests.ingest.builders import break_check_digit, make_id, messy_workbook, person
 
-IDS = [make_id(seq=101), make_id(birth="19870304", seq=202), make_id(birth="20100101", seq=303),
-       make_id(birth="19700101", seq=405), make_id(birth="19720202", seq=506)]
+IDS = [
+    make_id(seq=101),
+    make_id(birth="19870304", seq=202),
+    make_id(birth="20100101", seq=303),
+    make_id(birth="19700101", seq=405),
+    make_id(birth="19720202", seq=506),
+]
 
 
 def _people() -> list[list[object]]:
     return [
         person(1, "WT001", "户主", "王建国", IDS[0]),
         person(2, "WT001", "配偶", "李秀英", IDS[1], {"就业状态": "未就业", "月收入（元）": None}),
-        person(3, "WT001", "之子", "王小明", IDS[2], {"就业状态": "在校生", "劳动能力": "无劳动力", "技能特长": None,
-               "持证情况": None, "月收入（元）": None}),
+        person(
+            3,
+            "WT001",
+            "之子",
+            "王小明",
+            IDS[2],
+            {"就业状态": "在校生", "劳动能力": "无劳动力", "技能特长": None, "持证情况": None, "月收入（元）": None},
+        ),
         person(4, "WT002", "户主", "张桂兰", IDS[3], {"持证情况": "C1驾照、养老护理员证"}),
         person(5, "WT002", "之子", "赵强", IDS[4]),
     ]
 
 
-def _import(session: Session, cipher: PersonalDataCipher, *paths: Path, as_of: dt.date | None = None,
-            site: str | None = None) -> list[FileReport]:
+def _import(
+    session: Session, cipher: PersonalDataCipher, *paths: Path, as_of: dt.date | None = None, site: str | None = None
+) -> list[FileReport]:
     run = LedgerImport(session, cipher, default_taxonomy(), actor="tester", as_of=as_of, default_site=site)
     reports = [run.import_file(p) for p in paths]
     session.commit()
@@ -144,9 +156,7 @@ def test_newer_ledger_updates_and_records_changes_older_never_overwrites(
     assert li.employment_status == "public_welfare"
 
 
-def test_same_person_in_two_sheets_is_one_worker(
-    session: Session, cipher: PersonalDataCipher, tmp_path: Path
-) -> None:
+def test_same_person_in_two_sheets_is_one_worker(session: Session, cipher: PersonalDataCipher, tmp_path: Path) -> None:
     people = _people()
     again = [person(1, "WT001", "户主", "王建国", IDS[0]), person(2, "WT001", "配偶", "李秀花", IDS[1])]
     again[1][6] = people[1][6]
@@ -188,15 +198,15 @@ def test_a_crash_mid_file_leaves_the_database_as_before_and_a_rerun_finishes(
     assert session.scalar(select(func.count()).select_from(Worker)) == 5
 
 
-def test_no_plain_id_number_or_phone_is_stored(
-    session: Session, cipher: PersonalDataCipher, tmp_path: Path
-) -> None:
+def test_no_plain_id_number_or_phone_is_stored(session: Session, cipher: PersonalDataCipher, tmp_path: Path) -> None:
     rows = _people()
     rows[0][5] = break_check_digit(IDS[0])
     _import(session, cipher, messy_workbook(tmp_path / "l.xlsx", rows))
     tables = ["worker", "import_problem", "worker_change", "household", "import_batch"]
     dump = " ".join(
-        str(row) for t in tables for row in session.execute(text(f"SELECT * FROM {t}")).all()  # noqa: S608
+        str(row)
+        for t in tables
+        for row in session.execute(text(f"SELECT * FROM {t}")).all()  # noqa: S608
     )
     for ident in IDS + [break_check_digit(IDS[0])]:
         assert ident not in dump
