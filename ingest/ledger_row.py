@@ -137,7 +137,8 @@ class RowParser:
                 out.append(_problem(name, cells[name], result))
                 # the text as written is kept under the field's Chinese name: nothing is dropped
                 record.extra[LEDGER_FIELDS[name]] = cell_text(cells[name])
-                continue
+                if result.value is None:
+                    continue  # not understood: an old value stays as it was
             record.attrs[_ATTRIBUTE.get(name, name)] = result.value
         for name in _TEXT:
             if name in cells:
@@ -188,11 +189,16 @@ class RowParser:
                 code, occupation = match if match else (None, text)
                 record.skills.append((kind, code, occupation if kind == "wish" or not code else text, text))
         unknown: list[str] = []
+        held: set[str] = set()
         for text in split_multi(cell_text(cells.get("certificates"))):
             canonical = self._taxonomy.match_certificate(text)
-            record.certificates.append((canonical, text))
             if canonical is None:
                 unknown.append(text)
+            elif canonical in held:
+                continue  # "C1 驾照" splits in two parts that name one licence
+            else:
+                held.add(canonical)
+            record.certificates.append((canonical, text))
         if unknown:
             out.append(_problem("certificates", "、".join(unknown), fail("certificate_unknown")))
 
