@@ -77,6 +77,7 @@ def make_workbook(path: Path, rows: int, seed: int = 7) -> None:
     while n < rows:
         hh += 1
         head = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=2))
+        category = rng.choice(["脱贫户", "脱贫户", "监测户", "同步搬迁户"])
         for member in range(rng.randint(1, 5)):
             if n >= rows:
                 break
@@ -100,7 +101,7 @@ def make_workbook(path: Path, rows: int, seed: int = 7) -> None:
                     f"13{rng.randint(100000000, 999999999)}",
                     "幸福家园安置点",
                     "东冶镇南街村",
-                    rng.choice(["脱贫户", "监测户", "同步搬迁户"]),
+                    category,
                     rng.choice(["小学", "初中", "高中", "中专", "文盲或半文盲"]),
                     rng.choice(["普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "无劳动力"]),
                     rng.choice(["健康", "长期慢性病"]),

@@ -27,6 +27,7 @@ from ingest.workbook import Cell, Sheet, read_workbook
 from models.base import utcnow
 from models.crypto import PersonalDataCipher
 from models.errors import InvalidInput
+from models.repository import LedgerRepository
 from models.taxonomy import Taxonomy
 from models.text import cell_text
 
@@ -101,6 +102,7 @@ class LedgerImport:
             return report
         seen_here: dict[str, _Seen] = {}
         with self._session.begin_nested():
+            LedgerRepository(self._session).prepare_bulk_session()
             self._import_sheets(path, sheets, report, seen_here)
         self._seen.update(seen_here)
         return report

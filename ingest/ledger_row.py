@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ingest.dates import parse_date
 from ingest.fields import LEDGER_FIELDS, SENSITIVE_FIELDS
@@ -35,6 +35,9 @@ from models.taxonomy import Taxonomy
 from models.text import cell_text
 
 __all__ = ["CellProblem", "PersonRecord", "RowParser"]
+
+T = TypeVar("T")
+_MEMO_SIZE = 50_000
 
 # Worker attributes taken from one cell each: field -> parser.
 _CODED: dict[str, Callable[[object], Checked[Any]]] = {
@@ -84,6 +87,26 @@ class RowParser:
     def __init__(self, taxonomy: Taxonomy, as_of: dt.date) -> None:
         self._taxonomy = taxonomy
         self._as_of = as_of
+        self._memo: dict[Callable[[Any], Any], dict[Any, Any]] = {}
+        self._kinds: dict[str, Callable[[object], tuple[tuple[str, str | None, str, str], ...]]] = {}
+
+    def _m(self, fn: Callable[[Any], T], raw: Any) -> T:
+        """``fn(raw)``, remembered: a ledger repeats the same few values in most columns, and a
+        100,000-row import spends its time on parsing what it has already parsed."""
+        cache = self._memo.get(fn)
+        if cache is None:
+            cache = self._memo[fn] = {}
+        key = (type(raw), raw)
+        try:
+            return cache[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable
+            return fn(raw)
+        value = fn(raw)
+        if len(cache) < _MEMO_SIZE:
+            cache[key] = value
+        return value
 
     def parse(
         self, cells: Mapping[str, object], extra: Mapping[str, object]
@@ -110,19 +133,19 @@ class RowParser:
 
     def _identity_checks(self, cells: Mapping[str, object], ident: IdNumber, out: list[CellProblem]) -> None:
         if "sex" in cells:
-            sex = parse_sex(cells["sex"])
+            sex = self._m(parse_sex, cells["sex"])
             if sex.value is not None and sex.value != ident.sex:
                 out.append(_problem("sex", cells["sex"], fail("sex_mismatch")))
             elif sex.code:
                 out.append(_problem("sex", cells["sex"], sex))
         if "birth_date" in cells:
-            born = parse_date(cells["birth_date"])
+            born = self._m(parse_date, cells["birth_date"])
             if born.code:
                 out.append(_problem("birth_date", cells["birth_date"], born))
             elif born.value is not None and not _same_birth(born.value, ident.birth_date, cells["birth_date"]):
                 out.append(_problem("birth_date", cells["birth_date"], fail("birth_date_mismatch")))
         if "age" in cells:
-            age = parse_count(cells["age"])
+            age = self._m(parse_count, cells["age"])
             if age.code:
                 out.append(_problem("age", cells["age"], age))
             elif age.value is not None and abs(age.value - age_on(ident.birth_date, self._as_of)) > 1:
@@ -132,7 +155,7 @@ class RowParser:
         for name, parser in _CODED.items():
             if name not in cells:
                 continue
-            result = parser(cells[name])
+            result = self._m(parser, cells[name])
             if result.code:
                 out.append(_problem(name, cells[name], result))
                 # the text as written is kept under the field's Chinese name: nothing is dropped
@@ -142,9 +165,9 @@ class RowParser:
             record.attrs[_ATTRIBUTE.get(name, name)] = result.value
         for name in _TEXT:
             if name in cells:
-                record.attrs[_ATTRIBUTE.get(name, name)] = cell_text(cells[name]) or None
+                record.attrs[_ATTRIBUTE.get(name, name)] = self._m(cell_text, cells[name]) or None
         if "relation" in cells:
-            record.attrs["relation_to_head"] = normalise_relation(cells["relation"])
+            record.attrs["relation_to_head"] = self._m(normalise_relation, cells["relation"])
 
     def _phones(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
         if "phone" not in cells:
@@ -159,22 +182,22 @@ class RowParser:
         hh = record.household
         for name in ("household_number", "head_name", "site", "origin", "origin_town", "origin_village"):
             if name in cells:
-                hh[name] = cell_text(cells[name]) or None
+                hh[name] = self._m(cell_text, cells[name]) or None
         if "household_size" in cells:
-            size = parse_count(cells["household_size"])
+            size = self._m(parse_count, cells["household_size"])
             if size.code:
                 out.append(_problem("household_size", cells["household_size"], size))
             else:
                 hh["size"] = size.value
         if "household_category" in cells:
-            cat = parse_household_category(cells["household_category"])
+            cat = self._m(parse_household_category, cells["household_category"])
             if cat.code:
                 out.append(_problem("household_category", cells["household_category"], cat))
             elif cat.value is not None:
                 hh["category"], hh["monitoring_kind"] = cat.value
         for flag, category in (("is_monitored", "monitored"), ("is_lifted", "lifted")):
             if flag in cells and "category" not in hh:
-                yes = parse_yes_no(cells[flag])
+                yes = self._m(parse_yes_no, cells[flag])
                 if yes.code:
                     out.append(_problem(flag, cells[flag], yes))
                 elif yes.value:
@@ -184,13 +207,35 @@ class RowParser:
         self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]
     ) -> None:
         for kind, name in (("skill", "skills"), ("wish", "wish_job")):
-            for text in split_multi(cell_text(cells.get(name))):
-                match = self._taxonomy.match_occupation(text)
-                code, occupation = match if match else (None, text)
-                record.skills.append((kind, code, occupation if kind == "wish" or not code else text, text))
+            if name in cells:
+                record.skills.extend(self._m(self._occupations_of(kind), cells[name]))
+        if "certificates" in cells:
+            held, unknown = self._m(self._certificates_of, cells["certificates"])
+            record.certificates = list(held)
+            if unknown:
+                out.append(_problem("certificates", "、".join(unknown), fail("certificate_unknown")))
+
+    def _occupations_of(self, kind: str) -> Callable[[object], tuple[tuple[str, str | None, str, str], ...]]:
+        found = self._kinds.get(kind)
+        if found is None:
+
+            def occupations(raw: object) -> tuple[tuple[str, str | None, str, str], ...]:
+                out = []
+                for text in split_multi(cell_text(raw)):
+                    match = self._taxonomy.match_occupation(text)
+                    code, occupation = match if match else (None, text)
+                    out.append((kind, code, occupation if kind == "wish" or not code else text, text))
+                return tuple(out)
+
+            found = self._kinds[kind] = occupations
+        return found
+
+    def _certificates_of(self, raw: object) -> tuple[tuple[tuple[str | None, str], ...], tuple[str, ...]]:
+        """The certificates of a cell as (canonical name or None, text), and the texts not recognised."""
+        certs: list[tuple[str | None, str]] = []
         unknown: list[str] = []
         held: set[str] = set()
-        for text in split_multi(cell_text(cells.get("certificates"))):
+        for text in split_multi(cell_text(raw)):
             canonical = self._taxonomy.match_certificate(text)
             if canonical is None:
                 unknown.append(text)
@@ -198,9 +243,8 @@ class RowParser:
                 continue  # "C1 驾照" splits in two parts that name one licence
             else:
                 held.add(canonical)
-            record.certificates.append((canonical, text))
-        if unknown:
-            out.append(_problem("certificates", "、".join(unknown), fail("certificate_unknown")))
+            certs.append((canonical, text))
+        return tuple(certs), tuple(unknown)
 
     def _training(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
         trade = cell_text(cells.get("training_trade"))

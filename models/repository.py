@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+import json
+import operator
+
+from sqlalchemy import JSON, Column, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from models.batch import ImportBatch, ImportProblem
@@ -16,9 +19,46 @@ from models.site import SettlementSite
 from models.training import TrainingRecord
 from models.worker import Worker, WorkerCertificate, WorkerSkill
 
-__all__ = ["LedgerRepository", "export_rows"]
+__all__ = ["LedgerRepository", "copy_rows", "export_rows"]
 
 _CHUNK = 1000
+
+
+def copy_rows(raw: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``COPY table FROM STDIN`` through psycopg's connection ``raw``, inside the current transaction.
+
+    Columns the rows leave out get their Python-side defaults; JSON values are sent as JSON text.
+    """
+    names = [c.name for c in table.columns if c.name in rows[0] or _python_default(c) is not _NONE]
+    fill = {c.name: _python_default(c) for c in table.columns if c.name in names and c.name not in rows[0]}
+    json_at = [i for i, n in enumerate(names) if isinstance(table.columns[n].type, JSON)]
+    values = operator.itemgetter(*names)
+    column_list = ", ".join(f'"{n}"' for n in names)
+    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({column_list}) FROM STDIN') as copy:
+        for row in rows:
+            if fill:
+                row = {**fill, **row}
+            vals = values(row)
+            if len(names) == 1:
+                vals = (vals,)
+            if json_at and any(vals[i] is not None for i in json_at):
+                vals = list(vals)
+                for i in json_at:
+                    if vals[i] is not None:
+                        vals[i] = json.dumps(vals[i], ensure_ascii=False, default=str)
+            copy.write_row(vals)
+
+
+_NONE = object()
+
+
+def _python_default(column: Column[Any]) -> Any:
+    default = column.default
+    if default is None or not getattr(default, "is_scalar", False) and not getattr(default, "is_callable", False):
+        return _NONE
+    if default.is_callable:
+        return default.arg(None)  # type: ignore[attr-defined]
+    return default.arg  # type: ignore[attr-defined]
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
@@ -31,6 +71,24 @@ class LedgerRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def _core_insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
+        """Insert many rows: COPY on PostgreSQL (about ten times faster than executemany there),
+        a Core executemany elsewhere. Columns a row leaves out get their Python-side defaults."""
+        if not rows:
+            return
+        conn = self.session.connection()
+        if conn.dialect.name != "postgresql":
+            conn.execute(insert(table.__table__), rows)
+            return
+        copy_rows(conn.connection.driver_connection, table.__table__, rows)
+
+    def prepare_bulk_session(self) -> None:
+        """On PostgreSQL, plan each look-up afresh for the rest of this transaction: psycopg prepares
+        repeated statements, and a plan cached while the table was still empty (a sequential scan) would
+        make a large import quadratic."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
     # sites -------------------------------------------------------------------------------------
     def sites(self) -> list[SettlementSite]:
@@ -53,8 +111,20 @@ class LedgerRepository:
     def insert_households(self, rows: list[dict[str, Any]]) -> list[int]:
         if not rows:
             return []
-        result = self.session.execute(insert(Household).returning(Household.id, sort_by_parameter_order=True), rows)
-        return [r[0] for r in result]
+        # Plain executemany (batched into multi-row VALUES) and then one look-up: RETURNING in parameter
+        # order makes SQLAlchemy send one statement per row on PostgreSQL.
+        self._core_insert(Household, rows)
+        found: dict[tuple[int, str], int] = {}
+        by_site: dict[int, list[str]] = {}
+        for r in rows:
+            by_site.setdefault(r["site_id"], []).append(r["number"])
+        for site_id, numbers in by_site.items():
+            for chunk in _chunks(numbers):
+                stmt = select(Household.id, Household.number).where(
+                    Household.site_id == site_id, Household.number.in_(chunk)
+                )
+                found.update(((site_id, number), hh_id) for hh_id, number in self.session.execute(stmt))
+        return [found[(r["site_id"], r["number"])] for r in rows]
 
     def update_rows(self, table: type[Household] | type[Worker], rows: list[dict[str, Any]]) -> None:
         """Bulk UPDATE by primary key; each dict holds ``id`` and the changed columns."""
@@ -77,12 +147,14 @@ class LedgerRepository:
         return found
 
     def insert_workers(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert workers; returns their ids in the order of ``rows`` (looked up by ID-number hash)."""
         ids: list[int] = []
         for chunk in _chunks(rows):
-            result = self.session.execute(
-                insert(Worker).returning(Worker.id, sort_by_parameter_order=True), list(chunk)
-            )
-            ids.extend(r[0] for r in result)
+            self._core_insert(Worker, list(chunk))
+            hashes = [r["id_number_hash"] for r in chunk]
+            stmt = select(Worker.id_number_hash, Worker.id).where(Worker.id_number_hash.in_(hashes))
+            found = {h: i for h, i in self.session.execute(stmt)}
+            ids.extend(found[h] for h in hashes)
         return ids
 
     def skills_of(self, worker_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]]]:
@@ -120,11 +192,11 @@ class LedgerRepository:
                 self.session.execute(delete(table).where(table.worker_id.in_(chunk)))
         for table, rows in ((WorkerSkill, skills), (WorkerCertificate, certificates), (TrainingRecord, training)):
             for chunk in _chunks(rows, 5000):
-                self.session.execute(insert(table), list(chunk))
+                self._core_insert(table, list(chunk))
 
     def insert_changes(self, rows: list[dict[str, Any]]) -> None:
         for chunk in _chunks(rows, 5000):
-            self.session.execute(insert(WorkerChange), list(chunk))
+            self._core_insert(WorkerChange, list(chunk))
 
     def count_workers(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(Worker)) or 0)
@@ -138,7 +210,7 @@ class LedgerRepository:
 
     def insert_problems(self, rows: list[dict[str, Any]]) -> None:
         for chunk in _chunks(rows, 5000):
-            self.session.execute(insert(ImportProblem), list(chunk))
+            self._core_insert(ImportProblem, list(chunk))
 
 
 def export_rows(
