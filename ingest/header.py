@@ -66,7 +66,8 @@ _DATE_LABEL = re.compile(r"(日期|时间|截至|截止|年月)\s*:?\s*$")
 _SEPARATORS = re.compile(r"[\s:;,，。；、()\[\]【】〔〕《》<>\"'“”]+")
 _LEADING_YEAR = re.compile(r"^[\d\s]*(?:年度|年)?")
 # A bare 州 would cut 忻州市 after 忻州; only 自治州 ends a prefecture name by itself.
-_ADMIN = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:自治县|自治州|自治区|省|市|盟|县|旗|区)")
+# 红旗 (red flag) names many villages and sites; it is never a banner (旗) of Inner Mongolia.
+_ADMIN = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:自治县|自治州|自治区|省|市|盟|县|(?<!红)旗|区)")
 _SITE_SUFFIX = re.compile(r"安置点|安置区|小区|社区|家园|新村")
 _SITE_STOP = re.compile(r"易地|扶贫|搬迁|劳动力|就业|务工|台账|花名册|统计|名单|人员|信息|情况|\d")
 

@@ -201,7 +201,9 @@ class _Batch:
         where = f"{self.path.name} / {sheet} / 第{excel_row}行"
         columns = {c.field: c.header for c in table.columns if c.field}
         if record is not None:
-            site = record.household.get("site") or table.site_hint or self.run._default_site
+            # a site cell left blank (or merged) below the household's first row means "same as above"
+            above = household.current[0] if household.current and not record.household.get("household_number") else None
+            site = record.household.get("site") or above or table.site_hint or self.run._default_site
             if not site:
                 problems.append(CellProblem("site", None, "site_unknown", CODES["site_unknown"][0]))
                 record = None

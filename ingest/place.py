@@ -60,18 +60,22 @@ class SiteResolver:
         name = normalise_text(written)
         if name in self._by_name:
             return self._by_name[name]
-        site = self._match(name) or self._create(name, county_hint)
+        site = self._match(name, county_hint) or self._create(name, county_hint)
         self._by_name[name] = site.id
         return site.id
 
-    def _match(self, name: str) -> SettlementSite | None:
+    def _match(self, name: str, county_hint: str | None) -> SettlementSite | None:
         if self._sites is None:
             self._sites = self._repo.sites()
         exact = [s for s in self._sites if s.name == name]
         if exact:
             return exact[0]
-        # "幸福家园安置点" written for "五台县东冶镇幸福家园安置点": one site only, never a guess among many.
+        # "幸福家园安置点" written for "五台县东冶镇幸福家园安置点": one site only, never a guess among many;
+        # the county named in the ledger narrows the candidates first.
         partial = [s for s in self._sites if name in s.name or s.name in name]
+        county = county_of(name) or (county_of(county_hint) if county_hint else None)
+        if len(partial) > 1 and county:
+            partial = [s for s in partial if s.county_adcode == county]
         return partial[0] if len(partial) == 1 else None
 
     def _create(self, name: str, county_hint: str | None) -> SettlementSite:

@@ -71,12 +71,27 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield from _sqlite_engine(tmp_path_factory)
 
 
+@pytest.fixture(scope="session")
+def pg_engine() -> Iterator[Engine]:
+    """PostgreSQL alone, for checks that are about production scale (the full demo city)."""
+    yield from _postgres_engine()
+
+
+@pytest.fixture
+def pg_session(pg_engine: Engine) -> Iterator[Session]:
+    yield from _rolled_back_session(pg_engine)
+
+
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session inside an outer transaction that is rolled back after the test.
 
     ``session.commit()`` in code under test only releases a SAVEPOINT.
     """
+    yield from _rolled_back_session(engine)
+
+
+def _rolled_back_session(engine: Engine) -> Iterator[Session]:
     with engine.connect() as conn:
         outer = conn.begin()
         sess = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)

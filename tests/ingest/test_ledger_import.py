@@ -227,3 +227,25 @@ def test_gbk_csv_with_blank_below_households(session: Session, cipher: PersonalD
     assert report.counts["created"] == 2, report.problems
     hh = session.execute(select(Worker.name, Household.number).join(Household)).all()
     assert sorted(hh) == [("刘海", "H9"), ("马凤", "H9")]
+
+
+def test_site_left_blank_below_the_head_is_the_heads_site(
+    session: Session, cipher: PersonalDataCipher, tmp_path: Path
+) -> None:
+    lines = [
+        "户号,与户主关系,姓名,身份证号,安置点",
+        f"H1,户主,刘海,{IDS[3]},幸福家园安置点",
+        f",妻子,马凤,{IDS[1]},",
+        f"H2,户主,王建国,{IDS[0]},阳光新村安置区",
+    ]
+    path = tmp_path / "no_title.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    (report,) = _import(session, cipher, path)
+    assert report.problems == [] and report.counts["created"] == 3
+    stmt = (
+        select(Worker.name, SettlementSite.name)
+        .join(Household, Worker.household_id == Household.id)
+        .join(SettlementSite, Household.site_id == SettlementSite.id)
+    )
+    rows = session.execute(stmt).all()
+    assert sorted(rows) == [("刘海", "幸福家园安置点"), ("王建国", "阳光新村安置区"), ("马凤", "幸福家园安置点")]
