@@ -45,8 +45,31 @@ _UNMAPPED_LABEL = "未识别（原值保留）"
 # Labels that mean nothing without their group: 迁出地/乡镇 is the origin town, 已参加培训/时间 the training
 # date, 求职意向/月薪 the expected wage. They are tried with the group first and alone last.
 _AMBIGUOUS = frozenset(
-    {"乡镇", "乡", "镇", "村", "行政村", "组", "县", "工种", "时间", "日期", "名称", "地点", "地址", "单位",
-     "单位名称", "月薪", "工资", "收入", "薪资", "类型", "项目", "内容", "是否取证"}
+    {
+        "乡镇",
+        "乡",
+        "镇",
+        "村",
+        "行政村",
+        "组",
+        "县",
+        "工种",
+        "时间",
+        "日期",
+        "名称",
+        "地点",
+        "地址",
+        "单位",
+        "单位名称",
+        "月薪",
+        "工资",
+        "收入",
+        "薪资",
+        "类型",
+        "项目",
+        "内容",
+        "是否取证",
+    }
 )
 # A header naming someone else's attribute must not take the worker's field by a near match.
 _QUALIFIERS = ("户主", "配偶", "父亲", "母亲", "监护人", "联系人", "紧急")
@@ -56,8 +79,19 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*
 _NOISE = re.compile(r"[\s*★☆※#.:：、_·'\"“”‘’()\[\]【】〔〕<>《》]")
 _COLUMN_NUMBER = re.compile(r"[(\[]?(\d{1,3})[)\]]?")
 _END_MARKERS = (
-    "合计", "小计", "总计", "填表说明", "说明:", "注:", "审核人", "审核:", "填表人", "填报人", "制表人",
-    "负责人", "单位负责人",
+    "合计",
+    "小计",
+    "总计",
+    "填表说明",
+    "说明:",
+    "注:",
+    "审核人",
+    "审核:",
+    "填表人",
+    "填报人",
+    "制表人",
+    "负责人",
+    "单位负责人",
 )
 
 _CN_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?")
@@ -215,9 +249,7 @@ def _fuzzy(label: str) -> tuple[str, float] | None:
     if not 2 <= len(stripped) <= 20:
         return None
     vocabulary = _vocabulary()
-    best = process.extractOne(
-        stripped, vocabulary.keys, scorer=fuzz.ratio, processor=None, score_cutoff=_FUZZY_CUTOFF
-    )
+    best = process.extractOne(stripped, vocabulary.keys, scorer=fuzz.ratio, processor=None, score_cutoff=_FUZZY_CUTOFF)
     if best is None:
         return None
     synonym, score, position = best
@@ -301,9 +333,7 @@ def _header_band(sheet: Sheet, anchor: int) -> tuple[int, int]:
     return top, bottom
 
 
-def _is_sub_header(
-    sheet: Sheet, top: int, bottom: int, keys: list[int], count: int, origin: _Origin
-) -> bool:
+def _is_sub_header(sheet: Sheet, top: int, bottom: int, keys: list[int], count: int, origin: _Origin) -> bool:
     """Row ``bottom + 1`` carries more header (乡镇 | 村 under 迁出地), not the first person."""
     r = bottom + 1
     if r >= len(sheet.rows) or _is_column_numbers(sheet.rows[r]):
@@ -320,9 +350,7 @@ def _is_sub_header(
     return bool(from_band) or _mapped_count(sheet, top, r) > count
 
 
-def _is_group_row(
-    sheet: Sheet, top: int, bottom: int, count: int, origin: _Origin
-) -> bool:
+def _is_group_row(sheet: Sheet, top: int, bottom: int, count: int, origin: _Origin) -> bool:
     """Row ``top - 1`` holds group labels over the header (基本信息 | 就业情况), not a title line."""
     g = top - 1
     if g < 0:
@@ -338,10 +366,7 @@ def _is_group_row(
     if len(cells) < 2 or any(len(t) > 12 or ":" in t or any(ch.isdigit() for ch in t) for _, t in cells):
         return False
     # A group spans columns: the cell right of some label is blank (or merged into it) over a named column.
-    return any(
-        c + 1 < len(sheet.rows[g]) and not _text(sheet, g, c + 1) and _text(sheet, top, c + 1)
-        for c, _ in cells
-    )
+    return any(c + 1 < len(sheet.rows[g]) and not _text(sheet, g, c + 1) and _text(sheet, top, c + 1) for c, _ in cells)
 
 
 def _columns(sheet: Sheet, top: int, bottom: int) -> list[Column]:
@@ -365,7 +390,8 @@ def _columns(sheet: Sheet, top: int, bottom: int) -> list[Column]:
         shown.append(f"{text}（{_letter(c)}列）" if text and text in shown else text)
     last = max((c for c, lv in enumerate(levels) if lv), default=-1)
     return [
-        Column(c, shown[c], mapped[c][0], mapped[c][1]) if winners.get(mapped[c][0] or "") == c
+        Column(c, shown[c], mapped[c][0], mapped[c][1])
+        if winners.get(mapped[c][0] or "") == c
         else Column(c, shown[c], None, 0.0)
         for c in range(last + 1)
     ]
@@ -467,9 +493,7 @@ def _as_of(lines: list[str]) -> dt.date | None:
     return min(found)[2] if found else None
 
 
-def _add_date(
-    found: list[tuple[bool, int, dt.date]], line: str, start: int, y: str, m: str, d: str | None
-) -> None:
+def _add_date(found: list[tuple[bool, int, dt.date]], line: str, start: int, y: str, m: str, d: str | None) -> None:
     try:
         date = dt.date(int(y), int(m), int(d) if d else 1)
     except ValueError:

@@ -53,10 +53,7 @@ _ENCRYPTED = (
     "（清空密码）后另存为 .xlsx，再重新导入。"
 )
 _MISSING = "找不到文件，未导入。请检查文件是否已完整上传，或路径是否正确。"
-_BAD_TEXT = (
-    "文件内容不是可识别的表格文本，未导入。"
-    "请用 Excel 或 WPS 打开后另存为 .xlsx（或“CSV UTF-8”），再重新导入。"
-)
+_BAD_TEXT = "文件内容不是可识别的表格文本，未导入。请用 Excel 或 WPS 打开后另存为 .xlsx（或“CSV UTF-8”），再重新导入。"
 
 
 @dataclass(eq=False)
@@ -71,9 +68,7 @@ class Sheet:
     hidden: bool
     rows: list[list[Cell]]
     merged: list[MergedRange] = field(default_factory=list)
-    _origin: dict[tuple[int, int], tuple[int, int]] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    _origin: dict[tuple[int, int], tuple[int, int]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def merged_origin(self) -> dict[tuple[int, int], tuple[int, int]]:
         """Every cell covered by a merged range, except its top-left, -> that top-left ``(row, col)``.
@@ -178,9 +173,7 @@ def _rows(source: CalamineSheet) -> list[list[Cell]]:
     raw_rows: Iterator[list[Any]] = source.iter_rows()
     for raw in raw_rows:
         row: list[Cell] = [
-            (keep(v, v) if v.strip() else None)
-            if type(v) is str
-            else (v if type(v) not in _ODD_TYPES else _odd(v))
+            (keep(v, v) if v.strip() else None) if type(v) is str else (v if type(v) not in _ODD_TYPES else _odd(v))
             for v in raw
         ]
         if not rows and start[1] and len(raw) == end[1] - start[1] + 1:

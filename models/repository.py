@@ -3,11 +3,10 @@ so an import of 100,000 rows is a few hundred statements, not 100,000 ORM flushe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
-
 import json
 import operator
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import JSON, Column, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session

@@ -208,9 +208,7 @@ def _zip_without_workbook(tmp_path: Path) -> Path:
         pytest.param(_zip_without_workbook, id="zip-without-workbook"),
         pytest.param(lambda p: _write(p / "台账.xlsx", b""), id="empty"),
         pytest.param(lambda p: _write(p / "台账.xlsx", "姓名,身份证号\n".encode()), id="text-named-xlsx"),
-        pytest.param(
-            lambda p: _write(p / "台账.xls", b"<html><table><tr><td>1</td></tr></table>"), id="html-xls"
-        ),
+        pytest.param(lambda p: _write(p / "台账.xls", b"<html><table><tr><td>1</td></tr></table>"), id="html-xls"),
         pytest.param(lambda p: _write(p / "台账.xls", bytes(range(256)) * 40), id="random-bytes"),
         pytest.param(lambda p: _write(p / "台账.csv", b"\x00\x01\x02\xff\xfe\x80" * 50), id="binary-csv"),
     ],
