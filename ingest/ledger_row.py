@@ -54,6 +54,8 @@ _CODED: dict[str, Callable[[object], Checked[Any]]] = {
 }
 _ATTRIBUTE = {"wish_place": "wish_place_range", "wish_wage": "wish_min_wage", "wish_job": "wish_job_text"}
 _TEXT = ("employment_place", "employer_name", "wish_job", "not_working_reason", "assistance", "remarks")
+_CODED_COLUMNS = tuple((name, parser, _ATTRIBUTE.get(name, name)) for name, parser in _CODED.items())
+_TEXT_COLUMNS = tuple((name, _ATTRIBUTE.get(name, name)) for name in _TEXT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,19 @@ class CellProblem:
     value: str | None
     code: str
     reason: str
+
+    def __reduce__(self) -> tuple[type[CellProblem], tuple[Any, ...]]:
+        # plain positional pickling: the dataclass default for slots calls fields() per object,
+        # which dominated sending 100,000 rows from the reading process
+        return (
+            CellProblem,
+            (
+                self.field,
+                self.value,
+                self.code,
+                self.reason,
+            ),
+        )
 
 
 @dataclass(slots=True)
@@ -79,6 +94,24 @@ class PersonRecord:
     certificates: list[tuple[str | None, str]] = field(default_factory=list)  # canonical, text
     training: tuple[str, str | None, dt.date | None, bool | None] | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple[type[PersonRecord], tuple[Any, ...]]:
+        # plain positional pickling: the dataclass default for slots calls fields() per object,
+        # which dominated sending 100,000 rows from the reading process
+        return (
+            PersonRecord,
+            (
+                self.id,
+                self.name,
+                self.attrs,
+                self.phones,
+                self.household,
+                self.skills,
+                self.certificates,
+                self.training,
+                self.extra,
+            ),
+        )
 
 
 class RowParser:
@@ -96,7 +129,8 @@ class RowParser:
         cache = self._memo.get(fn)
         if cache is None:
             cache = self._memo[fn] = {}
-        key = (type(raw), raw)
+        # 1, 1.0 and True are equal keys of a dict; only text is safe to use bare
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
         try:
             return cache[key]  # type: ignore[no-any-return]
         except KeyError:
@@ -152,22 +186,24 @@ class RowParser:
                 out.append(_problem("age", cells["age"], fail("age_mismatch")))
 
     def _coded(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
-        for name, parser in _CODED.items():
+        attrs = record.attrs
+        for name, parser, attribute in _CODED_COLUMNS:
             if name not in cells:
                 continue
-            result = self._m(parser, cells[name])
+            raw = cells[name]
+            result = self._m(parser, raw)
             if result.code:
-                out.append(_problem(name, cells[name], result))
+                out.append(_problem(name, raw, result))
                 # the text as written is kept under the field's Chinese name: nothing is dropped
-                record.extra[LEDGER_FIELDS[name]] = cell_text(cells[name])
+                record.extra[LEDGER_FIELDS[name]] = cell_text(raw)
                 if result.value is None:
                     continue  # not understood: an old value stays as it was
-            record.attrs[_ATTRIBUTE.get(name, name)] = result.value
-        for name in _TEXT:
+            attrs[attribute] = result.value
+        for name, attribute in _TEXT_COLUMNS:
             if name in cells:
-                record.attrs[_ATTRIBUTE.get(name, name)] = self._m(cell_text, cells[name]) or None
+                attrs[attribute] = self._m(cell_text, cells[name]) or None
         if "relation" in cells:
-            record.attrs["relation_to_head"] = self._m(normalise_relation, cells["relation"])
+            attrs["relation_to_head"] = self._m(normalise_relation, cells["relation"])
 
     def _phones(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
         if "phone" not in cells:

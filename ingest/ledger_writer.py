@@ -56,13 +56,16 @@ class LedgerWriter:
         self._as_of = as_of
         self._actor = actor
         self._sites = SiteResolver(self.repo)
-        self._households: dict[tuple[int, str], Household] = {}
+        self._households: dict[tuple[int, str], dict[str, Any]] = {}
         self._loaded_sites: set[int] = set()
         self.counts: Counter[str] = Counter(created=0, updated=0, unchanged=0, stale=0)
+        self._had_workers = self.repo.has_workers()
 
     def write(self, pending: list[Pending], batch_id: int) -> None:
         household_ids = self._households_for(pending)
-        existing = self.repo.workers_by_hash([p.digest for p in pending])
+        # Duplicates within the run never reach the writer, so only workers that were there before this
+        # file can match; into an empty table (a first import) there is nothing to look up.
+        existing = self.repo.workers_by_hash([p.digest for p in pending]) if self._had_workers else {}
         details_before = self.repo.skills_of([w["id"] for w in existing.values()])
         new_rows: list[dict[str, Any]] = []
         new_records: list[PersonRecord] = []
@@ -102,32 +105,31 @@ class LedgerWriter:
 
     # households --------------------------------------------------------------------------------
     def _households_for(self, pending: list[Pending]) -> dict[tuple[str, str], int]:
-        out: dict[tuple[str, str], int] = {}
+        """Household ids for the pending rows' keys; new households inserted, changed ones updated."""
+        keys: dict[tuple[str, str], tuple[int, str]] = {}
         fresh: dict[tuple[int, str], dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
         for p in pending:
             hh = p.record.household
-            site_id = self._sites.resolve(p.household_key[0], hh.get("county_hint"))
-            self._load_site(site_id)
-            key = (site_id, p.household_key[1])
+            key = keys.get(p.household_key)
+            if key is None:
+                site_id = self._sites.resolve(p.household_key[0], hh.get("county_hint"))
+                self._load_site(site_id)
+                key = keys[p.household_key] = (site_id, p.household_key[1])
             values = _household_values(hh)
             found = self._households.get(key)
             if found is None:
-                fresh.setdefault(key, {"site_id": site_id, "number": key[1], **_blank_household()}).update(values)
-            else:
-                changed = {k: v for k, v in values.items() if getattr(found, k) != v}
-                if changed:
-                    updates.setdefault(found.id, {"id": found.id}).update(changed)
-                    for k, v in changed.items():
-                        setattr(found, k, v)
+                fresh.setdefault(key, {"site_id": key[0], "number": key[1], **_BLANK_HOUSEHOLD}).update(values)
+                continue
+            changed = {k: v for k, v in values.items() if found[k] != v}
+            if changed:
+                updates.setdefault(found["id"], {"id": found["id"]}).update(changed)
+                found.update(changed)
         rows = list(fresh.values())
         for key, new_id in zip(fresh, self.repo.insert_households(rows), strict=True):
-            self._households[key] = Household(id=new_id, **fresh[key])
+            self._households[key] = {**fresh[key], "id": new_id}
         self.repo.update_rows(Household, list(updates.values()))
-        for p in pending:
-            site_id = self._sites.resolve(p.household_key[0], p.record.household.get("county_hint"))
-            out[p.household_key] = self._households[(site_id, p.household_key[1])].id
-        return out
+        return {written: self._households[key]["id"] for written, key in keys.items()}
 
     def _load_site(self, site_id: int) -> None:
         if site_id not in self._loaded_sites:
@@ -280,8 +282,7 @@ def _household_values(hh: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _blank_household() -> dict[str, Any]:
-    return dict.fromkeys(_HOUSEHOLD_ATTRS)
+_BLANK_HOUSEHOLD: dict[str, Any] = dict.fromkeys(_HOUSEHOLD_ATTRS)
 
 
 def _text(value: Any) -> str | None:

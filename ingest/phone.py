@@ -38,6 +38,8 @@ def parse_phones(raw: object) -> Checked[list[str]]:
     A blank cell gives ``[]`` without a problem. When some part is not a valid number, the valid ones are
     still returned, with code ``phone_invalid`` (a warning: nothing good is dropped).
     """
+    if isinstance(raw, str) and len(raw) == 11 and _MOBILE.fullmatch(raw):
+        return Checked([raw])  # the common case, without the general path
     parts, from_number = _parts(raw)
     phones: list[str] = []
     bad = 0

@@ -8,7 +8,7 @@ and the import report speak them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 __all__ = ["CODES", "Checked", "Problem", "fail", "ok"]
 
@@ -93,3 +93,17 @@ class Problem:
     @property
     def rejected(self) -> bool:
         return CODES.get(self.code, ("", False))[1]
+
+    def __reduce__(self) -> tuple[type[Problem], tuple[Any, ...]]:
+        # plain positional pickling (the slots dataclass default calls fields() per object)
+        return (
+            Problem,
+            (
+                self.sheet,
+                self.row,
+                self.column,
+                self.value,
+                self.code,
+                self.reason,
+            ),
+        )

@@ -3,12 +3,29 @@ so an import of 100,000 rows is a few hundred statements, not 100,000 ORM flushe
 
 from __future__ import annotations
 
-import json
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import JSON, Column, Table, delete, func, insert, select, text, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    LargeBinary,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from models.batch import ImportBatch, ImportProblem
@@ -24,28 +41,34 @@ _CHUNK = 1000
 
 
 def copy_rows(raw: Any, table: Table, rows: list[dict[str, Any]]) -> None:
-    """``COPY table FROM STDIN`` through psycopg's connection ``raw``, inside the current transaction.
-
-    Columns the rows leave out get their Python-side defaults; JSON values are sent as JSON text.
-    """
+    """``COPY table FROM STDIN (FORMAT BINARY)`` through psycopg's connection ``raw``, inside the current
+    transaction. Columns the rows leave out get their Python-side defaults."""
     names = [c.name for c in table.columns if c.name in rows[0] or _python_default(c) is not _NONE]
     fill = {c.name: _python_default(c) for c in table.columns if c.name in names and c.name not in rows[0]}
-    json_at = [i for i, n in enumerate(names) if isinstance(table.columns[n].type, JSON)]
+    types = [_pg_type(table.columns[n]) for n in names]
     values = operator.itemgetter(*names)
+    single = len(names) == 1
     column_list = ", ".join(f'"{n}"' for n in names)
-    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({column_list}) FROM STDIN') as copy:
+    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({column_list}) FROM STDIN (FORMAT BINARY)') as copy:
+        copy.set_types(types)
         for row in rows:
-            if fill:
-                row = {**fill, **row}
-            vals = values(row)
-            if len(names) == 1:
-                vals = (vals,)
-            if json_at and any(vals[i] is not None for i in json_at):
-                vals = list(vals)
-                for i in json_at:
-                    if vals[i] is not None:
-                        vals[i] = json.dumps(vals[i], ensure_ascii=False, default=str)
-            copy.write_row(vals)
+            vals = values({**fill, **row} if fill else row)
+            copy.write_row((vals,) if single else vals)
+
+
+def _pg_type(column: Column[Any]) -> str:
+    """The PostgreSQL type name psycopg needs to send a column's values in binary."""
+    kind = column.type
+    if isinstance(kind, JSON):
+        return "json"
+    if isinstance(kind, Integer):
+        return "int8" if isinstance(kind, BigInteger) else "int4"
+    if isinstance(kind, DateTime):
+        return "timestamptz" if kind.timezone else "timestamp"
+    for sa_type, name in ((Boolean, "bool"), (Date, "date"), (LargeBinary, "bytea"), (Float, "float8")):
+        if isinstance(kind, sa_type):
+            return name
+    return "text"
 
 
 _NONE = object()
@@ -82,12 +105,33 @@ class LedgerRepository:
             return
         copy_rows(conn.connection.driver_connection, table.__table__, rows)
 
-    def prepare_bulk_session(self) -> None:
-        """On PostgreSQL, plan each look-up afresh for the rest of this transaction: psycopg prepares
-        repeated statements, and a plan cached while the table was still empty (a sequential scan) would
-        make a large import quadratic."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    def _next_ids(self, table: Any, n: int) -> list[int] | None:
+        """On PostgreSQL, ``n`` ids taken from the table's sequence (so COPY needs no look-up after)."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return None
+        name = table.__table__.name
+        stmt = text(f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, :n)")
+        return [int(r[0]) for r in self.session.execute(stmt, {"n": n})]
+
+    @contextmanager
+    def bulk_session(self) -> Iterator[None]:
+        """For a large import on PostgreSQL: no server-side prepared statements while it runs.
+
+        psycopg prepares a statement after a few executions, and a plan made while the table was still
+        empty (a sequential scan) would then serve every look-up of a growing table: quadratic time.
+        (``plan_cache_mode = force_custom_plan`` would do the same but also re-plans every foreign-key
+        check, which costs more than it saves.)"""
+        conn = self.session.connection()
+        if conn.dialect.name != "postgresql":
+            yield
+            return
+        raw: Any = conn.connection.driver_connection
+        before = raw.prepare_threshold
+        raw.prepare_threshold = None
+        try:
+            yield
+        finally:
+            raw.prepare_threshold = before
 
     # sites -------------------------------------------------------------------------------------
     def sites(self) -> list[SettlementSite]:
@@ -100,18 +144,23 @@ class LedgerRepository:
         return site
 
     # households --------------------------------------------------------------------------------
-    def households_of_sites(self, site_ids: Iterable[int]) -> dict[tuple[int, str], Household]:
+    def households_of_sites(self, site_ids: Iterable[int]) -> dict[tuple[int, str], dict[str, Any]]:
+        """The households of these sites as plain dicts of their columns, by (site id, number)."""
         ids = list(site_ids)
         if not ids:
             return {}
-        rows = self.session.scalars(select(Household).where(Household.site_id.in_(ids)))
-        return {(h.site_id, h.number): h for h in rows}
+        stmt = select(*Household.__table__.columns).where(Household.site_id.in_(ids))
+        return {(h["site_id"], h["number"]): dict(h) for h in self.session.execute(stmt).mappings()}
 
     def insert_households(self, rows: list[dict[str, Any]]) -> list[int]:
         if not rows:
             return []
         # Plain executemany (batched into multi-row VALUES) and then one look-up: RETURNING in parameter
         # order makes SQLAlchemy send one statement per row on PostgreSQL.
+        given = self._next_ids(Household, len(rows))
+        if given is not None:
+            self._core_insert(Household, [{**r, "id": i} for r, i in zip(rows, given, strict=True)])
+            return given
         self._core_insert(Household, rows)
         found: dict[tuple[int, str], int] = {}
         by_site: dict[int, list[str]] = {}
@@ -149,6 +198,11 @@ class LedgerRepository:
         """Insert workers; returns their ids in the order of ``rows`` (looked up by ID-number hash)."""
         ids: list[int] = []
         for chunk in _chunks(rows):
+            given = self._next_ids(Worker, len(chunk))
+            if given is not None:
+                self._core_insert(Worker, [{**r, "id": i} for r, i in zip(chunk, given, strict=True)])
+                ids.extend(given)
+                continue
             self._core_insert(Worker, list(chunk))
             hashes = [r["id_number_hash"] for r in chunk]
             stmt = select(Worker.id_number_hash, Worker.id).where(Worker.id_number_hash.in_(hashes))
@@ -196,6 +250,9 @@ class LedgerRepository:
     def insert_changes(self, rows: list[dict[str, Any]]) -> None:
         for chunk in _chunks(rows, 5000):
             self._core_insert(WorkerChange, list(chunk))
+
+    def has_workers(self) -> bool:
+        return self.session.scalar(select(Worker.id).limit(1)) is not None
 
     def count_workers(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(Worker)) or 0)

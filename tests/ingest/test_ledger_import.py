@@ -249,3 +249,28 @@ def test_site_left_blank_below_the_head_is_the_heads_site(
     )
     rows = session.execute(stmt).all()
     assert sorted(rows) == [("刘海", "幸福家园安置点"), ("王建国", "阳光新村安置区"), ("马凤", "幸福家园安置点")]
+
+
+def test_a_large_file_read_in_a_child_process_gives_the_same_result(
+    session: Session, cipher: PersonalDataCipher, tmp_path: Path
+) -> None:
+    rows = _people()
+    rows[1][5] = break_check_digit(IDS[1])
+    path = messy_workbook(tmp_path / "big.xlsx", rows)
+    in_process = LedgerImport(session, cipher, default_taxonomy()).import_file(path)
+    session.rollback()
+    in_child = LedgerImport(session, cipher, default_taxonomy(), parallel_from_bytes=0).import_file(path)
+    assert in_child.counts == in_process.counts and in_child.counts["created"] == 4
+    assert in_child.problems == in_process.problems and in_child.sheets == in_process.sheets
+    assert in_child.rejected_rows == in_process.rejected_rows
+    assert session.scalar(select(func.count()).select_from(Worker)) == 4
+
+
+def test_an_unreadable_file_read_in_a_child_process_is_reported(
+    session: Session, cipher: PersonalDataCipher, tmp_path: Path
+) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"not a workbook at all")
+    report = LedgerImport(session, cipher, default_taxonomy(), parallel_from_bytes=0).import_file(path)
+    assert report.error is not None and "broken.xlsx" in report.error
+    assert [p.code for p in report.problems] == ["file_unreadable"]

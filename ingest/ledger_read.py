@@ -1,0 +1,298 @@
+"""The reading half of a ledger import: workbook -> tables -> parsed, site- and household-keyed rows.
+
+It needs no database, so a large file is read in a child process while the parent writes what came
+before (``read_in_child``); a small one is read in-process (``read_ledger`` directly). Both give the
+same events in the same order:
+
+- ``Start(as_of, total_rows)`` once, when the tables are found;
+- ``SheetSeen(entry, problems)`` per sheet, with the sheet's part of the import report;
+- ``RowRead`` per data row: its problems and either the person to write or the row as rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+import re
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.header import Table, describe_mapping, locate_table
+from ingest.ledger_row import CellProblem, PersonRecord, RowParser
+from ingest.problem import CODES, Problem
+from ingest.workbook import Cell, Sheet, read_workbook
+from models.crypto import PersonalDataCipher
+from models.taxonomy import Taxonomy
+from models.text import cell_text
+
+__all__ = ["ReadOptions", "RejectedRow", "RowRead", "SheetSeen", "Start", "read_in_child", "read_ledger"]
+
+_ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+_BATCH = 500  # events per message from the child process
+
+
+@dataclass(slots=True)
+class RejectedRow:
+    """A row that was not imported, as it was, with the reason (for the rejects workbook)."""
+
+    file: str
+    sheet: str
+    row: int
+    header: list[str]
+    values: list[Cell]
+    reason: str
+
+    def __reduce__(self) -> tuple[type[RejectedRow], tuple[Any, ...]]:
+        # plain positional pickling (the slots dataclass default calls fields() per object)
+        return (
+            RejectedRow,
+            (
+                self.file,
+                self.sheet,
+                self.row,
+                self.header,
+                self.values,
+                self.reason,
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    taxonomy: Taxonomy
+    cipher: PersonalDataCipher
+    as_of: dt.date | None = None
+    default_site: str | None = None
+
+
+@dataclass(slots=True)
+class Start:
+    as_of: dt.date
+    total_rows: int
+
+
+@dataclass(slots=True)
+class SheetSeen:
+    entry: dict[str, Any]
+    problems: list[Problem]
+
+
+@dataclass(slots=True)
+class RowRead:
+    """One data row. ``record`` (with ``digest`` and ``household_key``) when it is to be written,
+    ``rejected`` when not; ``where`` names the row for messages about repeats."""
+
+    sheet: str
+    row: int
+    problems: list[Problem]
+    record: PersonRecord | None
+    digest: str
+    household_key: tuple[str, str]
+    where: str
+    rejected: RejectedRow | None
+
+    def __reduce__(self) -> tuple[type[RowRead], tuple[Any, ...]]:
+        # plain positional pickling (the slots dataclass default calls fields() per object)
+        return (
+            RowRead,
+            (
+                self.sheet,
+                self.row,
+                self.problems,
+                self.record,
+                self.digest,
+                self.household_key,
+                self.where,
+                self.rejected,
+            ),
+        )
+
+
+Event = Start | SheetSeen | RowRead
+
+
+def read_ledger(path: Path, options: ReadOptions) -> Generator[Event, None, None]:
+    """The events of one file; raises ``InvalidInput`` (before any event) if it cannot be read."""
+    sheets = read_workbook(path)
+    tables = [(sheet, locate_table(sheet)) for sheet in sheets]
+    as_of = options.as_of or next((t.as_of for _, t in tables if t and t.as_of), None) or dt.date.today()
+    yield Start(as_of, sum(t.end_row - t.first_data_row for _, t in tables if t))
+    parser = RowParser(options.taxonomy, as_of)
+    for sheet, table in tables:
+        if table is None:
+            yield _skipped(sheet)
+        else:
+            yield _seen(sheet, table)
+            yield from _rows(path.name, sheet, table, parser, options)
+
+
+def _skipped(sheet: Sheet) -> SheetSeen:
+    id_like = sum(1 for row in sheet.rows for v in row if isinstance(v, str) and _ID_LIKE.match(v.strip()))
+    entry: dict[str, Any] = {"sheet": sheet.name, "hidden": sheet.hidden, "imported": False}
+    if id_like < 3:
+        entry["reason"] = "无人员表格（如汇总表、下拉选项表），已跳过。"
+        return SheetSeen(entry, [])
+    reason = CODES["sheet_no_header"][0]
+    entry["reason"] = reason
+    return SheetSeen(entry, [Problem(sheet.name, 1, None, None, "sheet_no_header", reason)])
+
+
+def _seen(sheet: Sheet, table: Table) -> SheetSeen:
+    entry = {
+        "sheet": sheet.name,
+        "hidden": sheet.hidden,
+        "imported": True,
+        "header_rows": [r + 1 for r in table.header_rows],
+        "data_rows": [table.first_data_row + 1, table.end_row],
+        "columns": describe_mapping(table),
+    }
+    return SheetSeen(entry, [])
+
+
+def _rows(file: str, sheet: Sheet, table: Table, parser: RowParser, options: ReadOptions) -> Iterator[RowRead]:
+    fields = {f: i for f, i in table.field_columns().items() if f != "seq"}
+    others = {c.index: c.header for c in table.columns if c.field is None}
+    header = [c.header for c in table.columns]
+    columns: dict[str, str] = {c.field: c.header for c in table.columns if c.field}
+    origin = sheet.merged_origin()
+    merged_rows = {r for r, _ in origin}
+    cursor = _HouseholdCursor()
+    width = len(header)
+    padding: list[Cell] = [None] * width
+    for r in range(table.first_data_row, table.end_row):
+        row = sheet.rows[r] if r < len(sheet.rows) else []
+        if r in merged_rows:
+            values = [_cell(sheet, row, r, c, origin) for c in range(width)]
+        else:
+            values = row[:width] + padding[: width - len(row)] if len(row) < width else row[:width]
+        cells = {f: values[i] for f, i in fields.items() if i < width}
+        if not any(v is not None and cell_text(v) for v in cells.values()):
+            continue
+        extra = {others[i]: values[i] for i in others if i < width}
+        yield _row(file, sheet.name, table, r + 1, cells, extra, header, values, columns, parser, options, cursor)
+
+
+def _row(
+    file: str,
+    sheet: str,
+    table: Table,
+    excel_row: int,
+    cells: dict[str, Cell],
+    extra: dict[str, Cell],
+    header: list[str],
+    values: list[Cell],
+    columns: dict[str, str],
+    parser: RowParser,
+    options: ReadOptions,
+    cursor: _HouseholdCursor,
+) -> RowRead:
+    record, cell_problems = parser.parse(cells, extra)
+    if record is not None:
+        # a site cell left blank (or merged) below the household's first row means "same as above"
+        above = cursor.current[0] if cursor.current and not record.household.get("household_number") else None
+        site = record.household.get("site") or above or table.site_hint or options.default_site
+        if site:
+            record.household["site"] = site
+            record.household["county_hint"] = table.county_hint
+        else:
+            cell_problems.append(CellProblem("site", None, "site_unknown", CODES["site_unknown"][0]))
+            record = None
+    problems = [
+        Problem(sheet, excel_row, columns.get(p.field or "", None), p.value, p.code, p.reason) for p in cell_problems
+    ]
+    where = f"{file} / {sheet} / 第{excel_row}行"
+    if record is None:
+        reason = "；".join(p.reason for p in problems if CODES[p.code][1])
+        rejected = RejectedRow(file, sheet, excel_row, header, values, reason)
+        return RowRead(sheet, excel_row, problems, None, "", ("", ""), where, rejected)
+    digest = options.cipher.digest(record.id.number)
+    key = cursor.key_for(record, digest)
+    if key is None:
+        key = cursor.new_auto(record, digest)
+        reason = CODES["household_unknown"][0]
+        column = columns.get("household_number")
+        problems.append(Problem(sheet, excel_row, column, None, "household_unknown", reason))
+    return RowRead(sheet, excel_row, problems, record, digest, key, where, None)
+
+
+class _HouseholdCursor:
+    """Which household a row belongs to: its 户编号, or (blank below a merged/first cell) the one above.
+
+    A household the ledger gives no number gets ``auto-`` and a prefix of its head's keyed ID hash
+    (never digits of the ID number itself)."""
+
+    def __init__(self) -> None:
+        self.current: tuple[str, str] | None = None
+
+    def key_for(self, record: PersonRecord, digest: str) -> tuple[str, str] | None:
+        site = str(record.household["site"])
+        number = record.household.get("household_number")
+        is_head = record.attrs.get("relation_to_head") == "户主"
+        if number:
+            self.current = (site, str(number))
+        elif is_head:
+            self.current = (site, "auto-" + digest[:12])
+        elif self.current is None or self.current[0] != site:
+            return None
+        return self.current
+
+    def new_auto(self, record: PersonRecord, digest: str) -> tuple[str, str]:
+        self.current = (str(record.household["site"]), "auto-" + digest[:12])
+        return self.current
+
+
+def _cell(sheet: Sheet, row: list[Cell], r: int, c: int, origin: dict[tuple[int, int], tuple[int, int]]) -> Cell:
+    value = row[c] if c < len(row) else None
+    if value is None and (r, c) in origin:
+        r0, c0 = origin[(r, c)]
+        src = sheet.rows[r0]
+        return src[c0] if c0 < len(src) else None
+    return value
+
+
+# -- the child process ----------------------------------------------------------------------------------
+
+
+def read_in_child(path: Path, options: ReadOptions) -> Generator[Event, None, None]:
+    """``read_ledger`` run in a forked child process, its events sent back in batches.
+
+    Reading and parsing (about half the work of a large import) then runs on the second core while
+    this process writes to the database. An error in the child is raised here, as it was raised there.
+    """
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child_main, args=(send, path, options), daemon=True)
+    child.start()
+    send.close()
+    try:
+        while True:
+            kind, payload = receive.recv()
+            if kind == "events":
+                yield from payload
+            elif kind == "error":
+                raise payload
+            else:
+                return
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def _child_main(send: Any, path: Path, options: ReadOptions) -> None:
+    try:
+        batch: list[Event] = []
+        for event in read_ledger(path, options):
+            batch.append(event)
+            if len(batch) >= _BATCH:
+                send.send(("events", batch))
+                batch = []
+        send.send(("events", batch))
+        send.send(("done", None))
+    except BaseException as exc:  # the parent decides; nothing may be lost silently here
+        send.send(("error", exc))
+    finally:
+        send.close()
