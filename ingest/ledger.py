@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,15 +120,38 @@ class _FileImport:
         report.batch_id = self.batch.id
         self.pending: list[Pending] = []
         self.rows = self.rejected = self.duplicates = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self._writing: Future[None] | None = None
 
     def run(self, events: Iterator[Start | SheetSeen | RowRead]) -> None:
-        for event in events:
-            if isinstance(event, RowRead):
-                self._row(event)
-            elif isinstance(event, SheetSeen):
-                self.report.sheets.append(event.entry)
-                self.report.problems.extend(event.problems)
+        """Consume the reader's events; each full batch of rows is written by one writer thread while
+        this thread goes on with the next (the database works while Python does)."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-writer") as pool:
+            self._pool = pool
+            try:
+                for event in events:
+                    if isinstance(event, RowRead):
+                        self._row(event)
+                    elif isinstance(event, SheetSeen):
+                        self.report.sheets.append(event.entry)
+                        self.report.problems.extend(event.problems)
+                self._flush()
+                self._wait()
+            except BaseException:
+                self._wait(quiet=True)  # the session is not to be touched while the writer still uses it
+                raise
         self._finish()
+
+    def _wait(self, quiet: bool = False) -> None:
+        """Wait for the batch being written; its error (if any) is raised here unless ``quiet``."""
+        writing, self._writing = self._writing, None
+        if writing is None:
+            return
+        try:
+            writing.result()
+        except BaseException:
+            if not quiet:
+                raise
 
     def _row(self, row: RowRead) -> None:
         self.rows += 1
@@ -160,14 +184,16 @@ class _FileImport:
         return True
 
     def _flush(self) -> None:
-        if self.pending:
-            self.writer.write(self.pending, self.batch.id)
-            self.pending = []
-            if self.owner._progress:
-                self.owner._progress(self.rows, self.start.total_rows)
+        if not self.pending:
+            return
+        self._wait()  # one batch in flight at a time: writes stay in order and memory stays bounded
+        assert self._pool is not None
+        self._writing = self._pool.submit(self.writer.write, self.pending, self.batch.id)
+        self.pending = []
+        if self.owner._progress:
+            self.owner._progress(self.rows, self.start.total_rows)
 
     def _finish(self) -> None:
-        self._flush()
         counts = dict(self.writer.counts)
         counts.update(
             rows=self.rows, rejected=self.rejected, duplicates=self.duplicates, problems=len(self.report.problems)
