@@ -202,21 +202,7 @@ class _FileImport:
         self.batch.counts = counts
         self.batch.column_report = self.report.sheets
         self.batch.finished_at = utcnow()
-        self.writer.repo.insert_problems(
-            [
-                {
-                    "batch_id": self.batch.id,
-                    "sheet": p.sheet,
-                    "row": p.row,
-                    "column": p.column,
-                    "value": p.value,
-                    "code": p.code,
-                    "reason": p.reason,
-                    "rejected": p.rejected,
-                }
-                for p in self.report.problems
-            ]
-        )
+        self.writer.repo.insert_problems([{"batch_id": self.batch.id, **p.as_dict()} for p in self.report.problems])
         self.owner._session.flush()
 
 

@@ -36,18 +36,7 @@ def report_json(reports: list[FileReport]) -> dict[str, Any]:
                 "error": r.error,
                 "counts": r.counts,
                 "sheets": r.sheets,
-                "problems": [
-                    {
-                        "sheet": p.sheet,
-                        "row": p.row,
-                        "column": p.column,
-                        "value": p.value,
-                        "code": p.code,
-                        "reason": p.reason,
-                        "rejected": p.rejected,
-                    }
-                    for p in r.problems
-                ],
+                "problems": [p.as_dict() for p in r.problems],
             }
         )
     return {"totals": totals, "files": files}

@@ -94,6 +94,18 @@ class Problem:
     def rejected(self) -> bool:
         return CODES.get(self.code, ("", False))[1]
 
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as the import report and the ``import_problem`` table hold it."""
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "code": self.code,
+            "reason": self.reason,
+            "rejected": self.rejected,
+        }
+
     def __reduce__(self) -> tuple[type[Problem], tuple[Any, ...]]:
         # plain positional pickling (the slots dataclass default calls fields() per object)
         return (
