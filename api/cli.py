@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from api.settings import Settings, load_settings
 from ingest.ledger import FileReport, LedgerImport
@@ -76,25 +78,40 @@ def ingest_ledger(
             as_of=when,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-        for path in files:
-            bar.update(task, description=path.name, completed=0, total=None)
-            try:
-                reports.append(importer.import_file(path))
-                session.commit()
-            except BaseException:
-                session.rollback()
-                err.print(f"[red]{path.name}：导入中断，此文件的改动已全部撤销，重新运行即可继续。[/red]")
-                raise
-    engine.dispose()
-    _print_reports(reports)
-    if report:
-        write_report(reports, report)
-        console.print(f"导入报告：{report}")
-    if rejects:
-        n = write_rejects(reports, rejects)
-        console.print(f"未导入的行（{n} 行）：{rejects}")
+        try:
+            for path in files:
+                bar.update(task, description=path.name, completed=0, total=None)
+                reports.append(_import_one(importer, session, path))
+        finally:
+            # also after Ctrl-C: what was committed is reported
+            engine.dispose()
+            _print_reports(reports)
+            if report:
+                write_report(reports, report)
+                console.print(f"导入报告：{report}")
+            if rejects:
+                n = write_rejects(reports, rejects)
+                console.print(f"未导入的行（{n} 行）：{rejects}")
     if any(r.error for r in reports):
         raise typer.Exit(1)
+
+
+def _import_one(importer: LedgerImport, session: Session, path: Path) -> FileReport:
+    """One file in one transaction; a failure is reported and the next file goes on (Ctrl-C stops)."""
+    try:
+        result = importer.import_file(path)
+        session.commit()
+        return result
+    except Exception:
+        session.rollback()
+        logging.getLogger("anye.ingest").exception("ledger import failed: %s", path.name)
+        return FileReport(
+            file=path.name, error="导入出错，此文件的改动已全部撤销；其余文件照常导入。请把文件交给管理员查看日志。"
+        )
+    except BaseException:
+        session.rollback()
+        err.print(f"[red]{path.name}：导入中断，此文件的改动已全部撤销，重新运行即可继续。[/red]")
+        raise
 
 
 def _progress() -> Progress:
@@ -152,7 +169,9 @@ def export_ledger_cmd(
     """按县级报送格式导出台账（默认身份证号、电话脱敏）。"""
     settings = _settings()
     engine = build_engine(settings.db_url)
-    who = Actor(actor or getpass.getuser(), role)
+    system_user = getpass.getuser()
+    # the name given is recorded beside the system account that ran the command
+    who = Actor(f"{actor}（系统用户 {system_user}）" if actor and actor != system_user else system_user, role)
     try:
         with session_scope(build_session_factory(engine)) as session:
             n = export_ledger(session, settings.cipher, path, actor=who, site=site, full_ids=full_ids, reason=reason)

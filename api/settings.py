@@ -38,6 +38,12 @@ class Settings(BaseSettings):
             return self.secret_key
         if self.env == "production":
             raise Misconfigured("生产环境必须设置 ANYE_SECRET_KEY（个人信息加密密钥）。")
+        if self.database_url:
+            # a key generated per checkout would hash the same ID differently on each machine sharing
+            # the database: every person would be entered again, and old phones could not be read
+            raise Misconfigured(
+                "使用外部数据库（ANYE_DATABASE_URL）时必须设置 ANYE_SECRET_KEY，各台机器须使用同一个密钥。"
+            )
         return load_or_create_secret(self.var_dir / "secret.key")
 
     @cached_property

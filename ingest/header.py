@@ -29,7 +29,7 @@ from ingest.fields import LEDGER_FIELDS
 from ingest.workbook import Cell, Sheet
 from models.text import cell_text, normalise_text
 
-__all__ = ["Column", "ColumnReport", "Table", "describe_mapping", "locate_table"]
+__all__ = ["Column", "ColumnReport", "Table", "describe_mapping", "is_marker_row", "locate_table"]
 
 # The lowest fuzz.ratio (0-100) that takes the field of the closest synonym. 85 lets 家庭人口总数 (91)
 # and 公民身份证号码 (92) through, but not 户主联系电话 (80 to 联系电话) or 户主姓名 (67 to 姓名): a wrong
@@ -449,6 +449,17 @@ def _is_column_numbers(row: Sequence[Cell]) -> bool:
         else:
             return False
     return len(numbers) >= 3 and all(0 < n <= 300 for n in numbers) and numbers == sorted(numbers)
+
+
+def is_marker_row(row: list[Cell]) -> bool:
+    """A totals, notes or signature row (合计, 小计, 填表说明, 审核人 ...): never a person."""
+    texts: list[str] = []
+    for v in row:
+        if v is not None and (t := cell_text(v).replace(" ", "")):
+            texts.append(t)
+            if len(texts) == 2:
+                break
+    return any(t.startswith(_END_MARKERS) for t in texts)
 
 
 def _end_row(sheet: Sheet, first: int) -> int:

@@ -107,7 +107,6 @@ def export_ledger(
     for item in rows:
         values = _row(item, details[item["worker"].id], cipher, full_ids, today)
         ws.append([values[k] for k in EXPORT_COLUMNS])
-    wb.save(path)
     session.add(
         AuditEvent(
             actor=actor.name,
@@ -119,6 +118,7 @@ def export_ledger(
         )
     )
     session.flush()
+    wb.save(path)  # after the audit record: no file of personal data without its record
     return len(rows)
 
 

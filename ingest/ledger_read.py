@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.header import Table, describe_mapping, locate_table
+from ingest.header import Table, describe_mapping, is_marker_row, locate_table
 from ingest.ledger_row import CellProblem, PersonRecord, RowParser
 from ingest.problem import CODES, Problem
 from ingest.workbook import Cell, Sheet, read_workbook
@@ -153,7 +153,8 @@ def _seen(sheet: Sheet, table: Table) -> SheetSeen:
 
 def _rows(file: str, sheet: Sheet, table: Table, parser: RowParser, options: ReadOptions) -> Iterator[RowRead]:
     fields = {f: i for f, i in table.field_columns().items() if f != "seq"}
-    others = {c.index: c.header for c in table.columns if c.field is None}
+    # a column without a header is still kept, named by its letter, so two of them never collide
+    others = {c.index: c.header or f"（{_letter(c.index)}列）" for c in table.columns if c.field is None}
     header = [c.header for c in table.columns]
     columns: dict[str, str] = {c.field: c.header for c in table.columns if c.field}
     origin = sheet.merged_origin()
@@ -161,8 +162,13 @@ def _rows(file: str, sheet: Sheet, table: Table, parser: RowParser, options: Rea
     cursor = _HouseholdCursor()
     width = len(header)
     padding: list[Cell] = [None] * width
-    for r in range(table.first_data_row, table.end_row):
-        row = sheet.rows[r] if r < len(sheet.rows) else []
+    id_col, name_col = fields.get("id_number"), fields.get("name")
+    for r in range(table.first_data_row, len(sheet.rows)):
+        row = sheet.rows[r]
+        if r >= table.end_row and not _late_person(row, id_col, name_col):
+            # Below the first 合计/小计/填表说明 row only rows that name a person count: villages' subtotals
+            # between blocks, and people added under the totals, are common; notes and signatures are not.
+            continue
         if r in merged_rows:
             values = [_cell(sheet, row, r, c, origin) for c in range(width)]
         else:
@@ -204,10 +210,15 @@ def _row(
     ]
     where = f"{file} / {sheet} / 第{excel_row}行"
     if record is None:
+        cursor.lose(cells)
         reason = "；".join(p.reason for p in problems if CODES[p.code][1])
         rejected = RejectedRow(file, sheet, excel_row, header, values, reason)
         return RowRead(sheet, excel_row, problems, None, "", ("", ""), where, rejected)
     digest = options.cipher.digest(record.id.number)
+    if "household_number" not in columns and "relation" not in columns:
+        # A list of people without households (e.g. a monthly status sheet): a known worker keeps the
+        # household on file, a new one gets a household of their own (see LedgerWriter).
+        return RowRead(sheet, excel_row, problems, record, digest, (str(record.household["site"]), ""), where, None)
     key = cursor.key_for(record, digest)
     if key is None:
         key = cursor.new_auto(record, digest)
@@ -221,26 +232,50 @@ class _HouseholdCursor:
     """Which household a row belongs to: its 户编号, or (blank below a merged/first cell) the one above.
 
     A household the ledger gives no number gets ``auto-`` and a prefix of its head's keyed ID hash
-    (never digits of the ID number itself)."""
+    (never digits of the ID number itself). A member is never put in the household above when the row
+    that opened a new household was rejected, or when the 户主姓名 column names another head."""
 
     def __init__(self) -> None:
         self.current: tuple[str, str] | None = None
+        self.head: str | None = None
 
     def key_for(self, record: PersonRecord, digest: str) -> tuple[str, str] | None:
         site = str(record.household["site"])
         number = record.household.get("household_number")
-        is_head = record.attrs.get("relation_to_head") == "户主"
+        head = record.household.get("head_name")
         if number:
-            self.current = (site, str(number))
-        elif is_head:
-            self.current = (site, "auto-" + digest[:12])
-        elif self.current is None or self.current[0] != site:
+            self.current, self.head = (site, str(number)), head
+        elif record.attrs.get("relation_to_head") == "户主":
+            self.current, self.head = (site, "auto-" + digest[:12]), head or record.name
+        elif self.current is None or self.current[0] != site or (head and self.head and head != self.head):
             return None
         return self.current
 
     def new_auto(self, record: PersonRecord, digest: str) -> tuple[str, str]:
         self.current = (str(record.household["site"]), "auto-" + digest[:12])
+        self.head = record.household.get("head_name")
         return self.current
+
+    def lose(self, cells: dict[str, Cell]) -> None:
+        """A rejected row that opened a household: its members must not join the household above."""
+        opens = cell_text(cells.get("household_number")) or cell_text(cells.get("relation")) in ("户主", "本人")
+        if opens:
+            self.current = self.head = None
+
+
+def _late_person(row: list[Cell], id_col: int | None, name_col: int | None) -> bool:
+    if is_marker_row(row):
+        return False
+    return all(c is not None and c < len(row) and cell_text(row[c]) for c in (id_col, name_col))
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _cell(sheet: Sheet, row: list[Cell], r: int, c: int, origin: dict[tuple[int, int], tuple[int, int]]) -> Cell:

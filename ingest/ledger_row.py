@@ -55,6 +55,12 @@ _CODED: dict[str, Callable[[object], Checked[Any]]] = {
 _ATTRIBUTE = {"wish_place": "wish_place_range", "wish_wage": "wish_min_wage", "wish_job": "wish_job_text"}
 _TEXT = ("employment_place", "employer_name", "wish_job", "not_working_reason", "assistance", "remarks")
 _CODED_COLUMNS = tuple((name, parser, _ATTRIBUTE.get(name, name)) for name, parser in _CODED.items())
+_DETAIL_COLUMNS = (
+    ("skill", "skills"),
+    ("wish", "wish_job"),
+    ("certificate", "certificates"),
+    ("training", "training_trade"),
+)
 _TEXT_COLUMNS = tuple((name, _ATTRIBUTE.get(name, name)) for name in _TEXT)
 
 
@@ -94,6 +100,8 @@ class PersonRecord:
     certificates: list[tuple[str | None, str]] = field(default_factory=list)  # canonical, text
     training: tuple[str, str | None, dt.date | None, bool | None] | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # which of skill, wish, certificate, training had a column: only those may change what is stored
+    detail_kinds: frozenset[str] = frozenset()
 
     def __reduce__(self) -> tuple[type[PersonRecord], tuple[Any, ...]]:
         # plain positional pickling: the dataclass default for slots calls fields() per object,
@@ -110,6 +118,7 @@ class PersonRecord:
                 self.certificates,
                 self.training,
                 self.extra,
+                self.detail_kinds,
             ),
         )
 
@@ -162,6 +171,7 @@ class RowParser:
         self._household(cells, record, problems)
         self._skills_and_certificates(cells, record, problems)
         self._training(cells, record, problems)
+        record.detail_kinds = frozenset(kind for kind, column in _DETAIL_COLUMNS if column in cells)
         record.extra.update((k, cell_text(v)) for k, v in extra.items() if cell_text(v))
         return record, problems
 
@@ -211,6 +221,8 @@ class RowParser:
         phones = parse_phones(cells["phone"])
         if phones.code:
             out.append(_problem("phone", cells["phone"], phones))
+        if phones.code and not phones.value:
+            return  # nothing readable: the phone on file stays (the problem tells staff to check)
         record.phones = phones.value or []
         record.attrs["phone"] = None  # marks the column as present (a blank clears the old phone)
 

@@ -4,6 +4,8 @@ and a change record for every field a newer ledger changed. Unchanged rows are n
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +41,9 @@ ATTRIBUTES = (
     "assistance",
     "remarks",
 )
+# an 18- or 15-digit ID number, or a mainland mobile number, anywhere in a text
+_PERSONAL = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?!\d)")
+_SECRET = "enc:"
 _HOUSEHOLD_ATTRS = ("head_name", "origin_town", "origin_village", "category", "monitoring_kind", "size")
 
 
@@ -62,18 +67,19 @@ class LedgerWriter:
         self._had_workers = self.repo.has_workers()
 
     def write(self, pending: list[Pending], batch_id: int) -> None:
-        household_ids = self._households_for(pending)
+        given = {id(p) for p in pending if p.household_key[1]}
         # Duplicates within the run never reach the writer, so only workers that were there before this
         # file can match; into an empty table (a first import) there is nothing to look up.
         existing = self.repo.workers_by_hash([p.digest for p in pending]) if self._had_workers else {}
-        details_before = self.repo.skills_of([w["id"] for w in existing.values()])
+        household_ids = self._households_for([p for p in pending if id(p) in given or p.digest not in existing])
+        details_before = self.repo.details_of([w["id"] for w in existing.values()])
         new_rows: list[dict[str, Any]] = []
         new_records: list[PersonRecord] = []
         updates: list[dict[str, Any]] = []
         changes: list[dict[str, Any]] = []
-        replaced: list[tuple[int, PersonRecord]] = []
+        replaced: list[tuple[int, PersonRecord, frozenset[str]]] = []
         for p in pending:
-            hh_id = household_ids[p.household_key]
+            hh_id = household_ids.get(p.household_key, 0)
             old = existing.get(p.digest)
             if old is None:
                 new_rows.append(self._new_worker(p, hh_id, batch_id))
@@ -82,10 +88,14 @@ class LedgerWriter:
             if old["as_of"] is not None and old["as_of"] > self._as_of:
                 self.counts["stale"] += 1
                 continue
+            if id(p) not in given:
+                hh_id = old["household_id"]  # the ledger says nothing of households: keep the one on file
             diff, field_changes = self._diff(old, p.record, hh_id, batch_id)
-            detail_changes = self._detail_changes(old["id"], details_before.get(old["id"], []), p.record, batch_id)
+            kinds, detail_changes = self._detail_changes(
+                old["id"], details_before.get(old["id"], []), p.record, batch_id
+            )
             if detail_changes:
-                replaced.append((old["id"], p.record))
+                replaced.append((old["id"], p.record, kinds))
             if diff or detail_changes:
                 diff.update(id=old["id"], last_batch_id=batch_id, as_of=self._as_of)
                 updates.append(diff)
@@ -99,8 +109,8 @@ class LedgerWriter:
         ids = self.repo.insert_workers(new_rows)
         self.counts["created"] += len(ids)
         self.repo.update_rows(Worker, updates)
-        self._write_details(replaced, clear=[w for w, _ in replaced])
-        self._write_details(list(zip(ids, new_records, strict=True)), clear=[])
+        self._write_details(replaced, clear=True)
+        self._write_details([(i, r, r.detail_kinds) for i, r in zip(ids, new_records, strict=True)], clear=False)
         self.repo.insert_changes(changes)
 
     # households --------------------------------------------------------------------------------
@@ -110,6 +120,8 @@ class LedgerWriter:
         fresh: dict[tuple[int, str], dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
         for p in pending:
+            if not p.household_key[1]:
+                p.household_key = (p.household_key[0], "auto-" + p.digest[:12])  # no household given
             hh = p.record.household
             key = keys.get(p.household_key)
             if key is None:
@@ -148,7 +160,7 @@ class LedgerWriter:
             id_number_mask=mask_id_number(r.id.number),
             sex=r.id.sex,
             birth_date=r.id.birth_date,
-            extra=r.extra or None,
+            extra=self._protect(r.extra) or None,
             as_of=self._as_of,
             last_batch_id=batch_id,
         )
@@ -195,9 +207,12 @@ class LedgerWriter:
         if household_id != old["household_id"]:
             diff["household_id"] = household_id
             change("household_id", old["household_id"], household_id)
-        if r.extra and r.extra != (old["extra"] or {}):
-            diff["extra"] = {**(old["extra"] or {}), **r.extra}
-            change("extra", old["extra"], diff["extra"])
+        if r.extra:
+            before = self._reveal(old["extra"] or {})
+            merged = {**before, **r.extra}
+            if merged != before:
+                diff["extra"] = self._protect(merged)
+                change("extra", self._enc_text(before), self._enc_text(merged), encrypted=True)
         if "phone" in r.attrs and self._phones_of(old) != r.phones:
             diff.update(self._phone_columns(r.phones))
             change("phone", self._enc_list(self._phones_of(old)), self._enc_list(r.phones), encrypted=True)
@@ -210,67 +225,95 @@ class LedgerWriter:
             self._cipher.decrypt_text(x) for x in (old["other_phones_enc"] or [])
         ]
 
+    def _protect(self, extra: dict[str, str]) -> dict[str, str]:
+        """Extra values that hold an ID number or a mobile (户主身份证号, 联系人电话 ...) are stored
+        encrypted, marked with a prefix; the others as written."""
+        return {k: _SECRET + self._cipher.encrypt_text(v) if _PERSONAL.search(v) else v for k, v in extra.items()}
+
+    def _reveal(self, extra: dict[str, str]) -> dict[str, str]:
+        return {
+            k: self._cipher.decrypt_text(v[len(_SECRET) :]) if v.startswith(_SECRET) else v for k, v in extra.items()
+        }
+
+    def _enc_text(self, extra: dict[str, str]) -> str:
+        return self._cipher.encrypt_text(json.dumps(extra, ensure_ascii=False, sort_keys=True))
+
     def _enc_list(self, phones: list[str]) -> str | None:
         return self._cipher.encrypt_text("/".join(phones)) if phones else None
 
     # skills, certificates, training --------------------------------------------------------------
     def _detail_changes(
         self, worker_id: int, before: list[tuple[Any, ...]], r: PersonRecord, batch_id: int
-    ) -> list[dict[str, Any]]:
+    ) -> tuple[frozenset[str], list[dict[str, Any]]]:
+        """The kinds of detail (of those this ledger has columns for) that differ from what is stored,
+        with one change record each."""
         after = _details(r)
-        if sorted(before) == sorted(after):
-            return []
-        return [
-            {
-                "worker_id": worker_id,
-                "batch_id": batch_id,
-                "actor": self._actor,
-                "field": "skills_certificates",
-                "old_value": _text(sorted(before)),
-                "new_value": _text(sorted(after)),
-                "encrypted": False,
-            }
-        ]
+        changed: set[str] = set()
+        changes: list[dict[str, Any]] = []
+        for kind in sorted(r.detail_kinds):
+            old = sorted((t for t in before if t[0] == kind), key=repr)
+            new = sorted((t for t in after if t[0] == kind), key=repr)
+            if old != new:
+                changed.add(kind)
+                changes.append(
+                    {
+                        "worker_id": worker_id,
+                        "batch_id": batch_id,
+                        "actor": self._actor,
+                        "field": f"details:{kind}",
+                        "old_value": _text([t[1:] for t in old]),
+                        "new_value": _text([t[1:] for t in new]),
+                        "encrypted": False,
+                    }
+                )
+        return frozenset(changed), changes
 
-    def _write_details(self, items: list[tuple[int, PersonRecord]], clear: list[int]) -> None:
+    def _write_details(self, items: list[tuple[int, PersonRecord, frozenset[str]]], *, clear: bool) -> None:
+        """Write the details of the given kinds for each worker (after deleting the old ones if ``clear``)."""
         skills: list[dict[str, Any]] = []
         certs: list[dict[str, Any]] = []
         training: list[dict[str, Any]] = []
-        for worker_id, r in items:
+        cleared: dict[str, list[int]] = {}
+        for worker_id, r, kinds in items:
+            for kind in kinds:
+                cleared.setdefault(kind, []).append(worker_id)
             for kind, code, name, text in r.skills:
-                skills.append(
-                    {
-                        "worker_id": worker_id,
-                        "kind": kind,
-                        "occupation_code": code,
-                        "name": name[:120],
-                        "source_text": text[:255],
-                    }
+                if kind in kinds:
+                    skills.append(
+                        {
+                            "worker_id": worker_id,
+                            "kind": kind,
+                            "occupation_code": code,
+                            "name": name,
+                            "source_text": text,
+                        }
+                    )
+            if "certificate" in kinds:
+                certs.extend(
+                    {"worker_id": worker_id, "canonical_name": canonical, "source_text": text, "expires_on": None}
+                    for canonical, text in r.certificates
                 )
-            for canonical, text in r.certificates:
-                certs.append(
-                    {"worker_id": worker_id, "canonical_name": canonical, "source_text": text[:255], "expires_on": None}
-                )
-            if r.training:
+            if r.training and "training" in kinds:
                 trade, code, attended, certified = r.training
                 training.append(
                     {
                         "worker_id": worker_id,
-                        "trade": trade[:120],
+                        "trade": trade,
                         "occupation_code": code,
                         "attended_on": attended,
                         "certified": certified,
-                        "source_text": trade[:255],
+                        "source_text": trade,
                     }
                 )
-        self.repo.replace_details(clear, skills, certs, training)
+        self.repo.replace_details(cleared if clear else {}, skills, certs, training)
 
 
 def _details(r: PersonRecord) -> list[tuple[Any, ...]]:
-    out: list[tuple[Any, ...]] = [("skill", kind, text) for kind, _, _, text in r.skills]
+    out: list[tuple[Any, ...]] = [(kind, text) for kind, _, _, text in r.skills]
     out += [("certificate", text) for _, text in r.certificates]
     if r.training:
-        out.append(("training", r.training[0]))
+        trade, _, attended, certified = r.training
+        out.append(("training", trade, attended, certified))
     return out
 
 

@@ -21,7 +21,7 @@ class ImportBatch(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # "ledger"; later "postings", "placements"
-    file_name: Mapped[str] = mapped_column(String(255))
+    file_name: Mapped[str] = mapped_column(Text)
     file_sha256: Mapped[str] = mapped_column(String(64), index=True)
     actor: Mapped[str | None] = mapped_column(String(64))
     as_of: Mapped[dt.date | None] = mapped_column(Date)
@@ -38,9 +38,9 @@ class ImportProblem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
-    sheet: Mapped[str] = mapped_column(String(120))
+    sheet: Mapped[str] = mapped_column(Text)
     row: Mapped[int]  # 1-based, as Excel shows it
-    column: Mapped[str | None] = mapped_column(String(120))
+    column: Mapped[str | None] = mapped_column(Text)
     value: Mapped[str | None] = mapped_column(Text)
     code: Mapped[str] = mapped_column(String(48))
     reason: Mapped[str] = mapped_column(Text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, TimestampMixin
@@ -17,11 +17,11 @@ class Household(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("settlement_site.id"), index=True)
     # 户编号 as written in the ledger; a household whose ledger gave none gets "auto-" + a digest prefix.
-    number: Mapped[str] = mapped_column(String(64))
-    head_name: Mapped[str | None] = mapped_column(String(64))
-    origin_town: Mapped[str | None] = mapped_column(String(64))
-    origin_village: Mapped[str | None] = mapped_column(String(120))
+    number: Mapped[str] = mapped_column(Text)
+    head_name: Mapped[str | None] = mapped_column(Text)
+    origin_town: Mapped[str | None] = mapped_column(Text)
+    origin_village: Mapped[str | None] = mapped_column(Text)
     # HouseholdCategory codes: lifted (脱贫户), monitored (监测户), concurrent (同步搬迁户).
     category: Mapped[str | None] = mapped_column(String(16))
-    monitoring_kind: Mapped[str | None] = mapped_column(String(32))
+    monitoring_kind: Mapped[str | None] = mapped_column(Text)
     size: Mapped[int | None]

@@ -210,39 +210,42 @@ class LedgerRepository:
             ids.extend(found[h] for h in hashes)
         return ids
 
-    def skills_of(self, worker_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]]]:
-        """Per worker: its skill, certificate and training rows as comparable tuples."""
+    def details_of(self, worker_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]]]:
+        """Per worker: its skills, wishes, certificates and training as comparable tuples whose first
+        item is the kind (skill, wish, certificate, training)."""
         out: dict[int, list[tuple[Any, ...]]] = {}
         for chunk in _chunks(list(worker_ids)):
-            for s in self.session.execute(
-                select(WorkerSkill.worker_id, WorkerSkill.kind, WorkerSkill.source_text).where(
-                    WorkerSkill.worker_id.in_(chunk)
-                )
-            ):
-                out.setdefault(s[0], []).append(("skill", s[1], s[2]))
-            for c in self.session.execute(
-                select(WorkerCertificate.worker_id, WorkerCertificate.source_text).where(
-                    WorkerCertificate.worker_id.in_(chunk)
-                )
-            ):
-                out.setdefault(c[0], []).append(("certificate", c[1]))
-            for t in self.session.execute(
-                select(TrainingRecord.worker_id, TrainingRecord.source_text).where(TrainingRecord.worker_id.in_(chunk))
-            ):
-                out.setdefault(t[0], []).append(("training", t[1]))
+            skills = select(WorkerSkill.worker_id, WorkerSkill.kind, WorkerSkill.source_text)
+            for worker_id, kind, text_ in self.session.execute(skills.where(WorkerSkill.worker_id.in_(chunk))):
+                out.setdefault(worker_id, []).append((kind, text_))
+            certs = select(WorkerCertificate.worker_id, WorkerCertificate.source_text)
+            for worker_id, text_ in self.session.execute(certs.where(WorkerCertificate.worker_id.in_(chunk))):
+                out.setdefault(worker_id, []).append(("certificate", text_))
+            training = select(
+                TrainingRecord.worker_id, TrainingRecord.trade, TrainingRecord.attended_on, TrainingRecord.certified
+            )
+            for worker_id, *rest in self.session.execute(training.where(TrainingRecord.worker_id.in_(chunk))):
+                out.setdefault(worker_id, []).append(("training", *rest))
         return out
 
     def replace_details(
         self,
-        worker_ids: Sequence[int],
+        clear: dict[str, list[int]],
         skills: list[dict[str, Any]],
         certificates: list[dict[str, Any]],
         training: list[dict[str, Any]],
     ) -> None:
-        """Delete the skills, certificates and training of ``worker_ids``, then insert the given rows."""
-        for chunk in _chunks(list(worker_ids)):
-            for table in (WorkerSkill, WorkerCertificate, TrainingRecord):
-                self.session.execute(delete(table).where(table.worker_id.in_(chunk)))
+        """Delete, per kind (skill, wish, certificate, training), the details of the workers listed for
+        it; then insert the given rows."""
+        for kind, ids in clear.items():
+            for chunk in _chunks(ids):
+                if kind in ("skill", "wish"):
+                    stmt = delete(WorkerSkill).where(WorkerSkill.worker_id.in_(chunk), WorkerSkill.kind == kind)
+                elif kind == "certificate":
+                    stmt = delete(WorkerCertificate).where(WorkerCertificate.worker_id.in_(chunk))
+                else:
+                    stmt = delete(TrainingRecord).where(TrainingRecord.worker_id.in_(chunk))
+                self.session.execute(stmt)
         for table, rows in ((WorkerSkill, skills), (WorkerCertificate, certificates), (TrainingRecord, training)):
             for chunk in _chunks(rows, 5000):
                 self._core_insert(table, list(chunk))

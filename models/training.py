@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -17,8 +17,8 @@ class TrainingRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"), index=True)
-    trade: Mapped[str] = mapped_column(String(120))  # 工种
+    trade: Mapped[str] = mapped_column(Text)  # 工种
     occupation_code: Mapped[str | None] = mapped_column(String(16))
     attended_on: Mapped[dt.date | None] = mapped_column(Date)
     certified: Mapped[bool | None]
-    source_text: Mapped[str] = mapped_column(String(255))
+    source_text: Mapped[str] = mapped_column(Text)

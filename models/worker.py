@@ -22,7 +22,7 @@ class Worker(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
-    name: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(Text)
     id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
     id_number_enc: Mapped[bytes] = mapped_column(LargeBinary)
     id_number_mask: Mapped[str] = mapped_column(String(24))
@@ -33,21 +33,21 @@ class Worker(TimestampMixin, Base):
     phone_mask: Mapped[str | None] = mapped_column(String(24))
     # Further phones of the same cell, encrypted as base64 text.
     other_phones_enc: Mapped[list[Any] | None] = mapped_column(JSON)
-    relation_to_head: Mapped[str | None] = mapped_column(String(16))
+    relation_to_head: Mapped[str | None] = mapped_column(Text)
     education: Mapped[str | None] = mapped_column(String(16))
     labour_capacity: Mapped[str | None] = mapped_column(String(16))
     health: Mapped[str | None] = mapped_column(String(16))
     employment_status: Mapped[str | None] = mapped_column(String(16), index=True)
-    employment_place: Mapped[str | None] = mapped_column(String(120))
-    employer_name: Mapped[str | None] = mapped_column(String(120))
+    employment_place: Mapped[str | None] = mapped_column(Text)
+    employer_name: Mapped[str | None] = mapped_column(Text)
     months_worked: Mapped[int | None]
     monthly_income: Mapped[int | None]
     wish_employment: Mapped[bool | None]
-    wish_job_text: Mapped[str | None] = mapped_column(String(255))
+    wish_job_text: Mapped[str | None] = mapped_column(Text)
     wish_place_range: Mapped[str | None] = mapped_column(String(16))
     wish_min_wage: Mapped[int | None]
     training_wish: Mapped[bool | None]
-    not_working_reason: Mapped[str | None] = mapped_column(String(120))
+    not_working_reason: Mapped[str | None] = mapped_column(Text)
     assistance: Mapped[str | None] = mapped_column(Text)
     remarks: Mapped[str | None] = mapped_column(Text)
     # Values of ledger columns Anye has no field for, by their header text: nothing is dropped.
@@ -66,8 +66,8 @@ class WorkerSkill(Base):
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # "skill" or "wish"
     occupation_code: Mapped[str | None] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(String(120))
-    source_text: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(Text)
+    source_text: Mapped[str] = mapped_column(Text)
 
 
 class WorkerCertificate(Base):
@@ -77,6 +77,6 @@ class WorkerCertificate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id", ondelete="CASCADE"), index=True)
-    canonical_name: Mapped[str | None] = mapped_column(String(120))
-    source_text: Mapped[str] = mapped_column(String(255))
+    canonical_name: Mapped[str | None] = mapped_column(Text)
+    source_text: Mapped[str] = mapped_column(Text)
     expires_on: Mapped[dt.date | None] = mapped_column(Date)

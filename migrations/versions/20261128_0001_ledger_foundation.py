@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 10:57:05.292672
+Create Date: 2026-11-28 12:37:04.001726
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def upgrade() -> None:
         "import_batch",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("file_name", sa.String(length=255), nullable=False),
+        sa.Column("file_name", sa.Text(), nullable=False),
         sa.Column("file_sha256", sa.String(length=64), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=True),
         sa.Column("as_of", sa.Date(), nullable=True),
@@ -55,9 +55,9 @@ def upgrade() -> None:
     op.create_table(
         "settlement_site",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
         sa.Column("county_adcode", sa.String(length=12), nullable=True),
-        sa.Column("address", sa.String(length=255), nullable=True),
+        sa.Column("address", sa.Text(), nullable=True),
         sa.Column("longitude", sa.Double(), nullable=True),
         sa.Column("latitude", sa.Double(), nullable=True),
         sa.Column(
@@ -76,12 +76,12 @@ def upgrade() -> None:
         "household",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("site_id", sa.Integer(), nullable=False),
-        sa.Column("number", sa.String(length=64), nullable=False),
-        sa.Column("head_name", sa.String(length=64), nullable=True),
-        sa.Column("origin_town", sa.String(length=64), nullable=True),
-        sa.Column("origin_village", sa.String(length=120), nullable=True),
+        sa.Column("number", sa.Text(), nullable=False),
+        sa.Column("head_name", sa.Text(), nullable=True),
+        sa.Column("origin_town", sa.Text(), nullable=True),
+        sa.Column("origin_village", sa.Text(), nullable=True),
         sa.Column("category", sa.String(length=16), nullable=True),
-        sa.Column("monitoring_kind", sa.String(length=32), nullable=True),
+        sa.Column("monitoring_kind", sa.Text(), nullable=True),
         sa.Column("size", sa.Integer(), nullable=True),
         sa.Column(
             "created_at", sa.DateTime(timezone=True), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False
@@ -100,9 +100,9 @@ def upgrade() -> None:
         "import_problem",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=False),
-        sa.Column("sheet", sa.String(length=120), nullable=False),
+        sa.Column("sheet", sa.Text(), nullable=False),
         sa.Column("row", sa.Integer(), nullable=False),
-        sa.Column("column", sa.String(length=120), nullable=True),
+        sa.Column("column", sa.Text(), nullable=True),
         sa.Column("value", sa.Text(), nullable=True),
         sa.Column("code", sa.String(length=48), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
@@ -119,7 +119,7 @@ def upgrade() -> None:
         "worker",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("household_id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
         sa.Column("id_number_hash", sa.String(length=64), nullable=False),
         sa.Column("id_number_enc", sa.LargeBinary(), nullable=False),
         sa.Column("id_number_mask", sa.String(length=24), nullable=False),
@@ -129,21 +129,21 @@ def upgrade() -> None:
         sa.Column("phone_enc", sa.LargeBinary(), nullable=True),
         sa.Column("phone_mask", sa.String(length=24), nullable=True),
         sa.Column("other_phones_enc", sa.JSON(), nullable=True),
-        sa.Column("relation_to_head", sa.String(length=16), nullable=True),
+        sa.Column("relation_to_head", sa.Text(), nullable=True),
         sa.Column("education", sa.String(length=16), nullable=True),
         sa.Column("labour_capacity", sa.String(length=16), nullable=True),
         sa.Column("health", sa.String(length=16), nullable=True),
         sa.Column("employment_status", sa.String(length=16), nullable=True),
-        sa.Column("employment_place", sa.String(length=120), nullable=True),
-        sa.Column("employer_name", sa.String(length=120), nullable=True),
+        sa.Column("employment_place", sa.Text(), nullable=True),
+        sa.Column("employer_name", sa.Text(), nullable=True),
         sa.Column("months_worked", sa.Integer(), nullable=True),
         sa.Column("monthly_income", sa.Integer(), nullable=True),
         sa.Column("wish_employment", sa.Boolean(), nullable=True),
-        sa.Column("wish_job_text", sa.String(length=255), nullable=True),
+        sa.Column("wish_job_text", sa.Text(), nullable=True),
         sa.Column("wish_place_range", sa.String(length=16), nullable=True),
         sa.Column("wish_min_wage", sa.Integer(), nullable=True),
         sa.Column("training_wish", sa.Boolean(), nullable=True),
-        sa.Column("not_working_reason", sa.String(length=120), nullable=True),
+        sa.Column("not_working_reason", sa.Text(), nullable=True),
         sa.Column("assistance", sa.Text(), nullable=True),
         sa.Column("remarks", sa.Text(), nullable=True),
         sa.Column("extra", sa.JSON(), nullable=True),
@@ -171,11 +171,11 @@ def upgrade() -> None:
         "training_record",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("worker_id", sa.Integer(), nullable=False),
-        sa.Column("trade", sa.String(length=120), nullable=False),
+        sa.Column("trade", sa.Text(), nullable=False),
         sa.Column("occupation_code", sa.String(length=16), nullable=True),
         sa.Column("attended_on", sa.Date(), nullable=True),
         sa.Column("certified", sa.Boolean(), nullable=True),
-        sa.Column("source_text", sa.String(length=255), nullable=False),
+        sa.Column("source_text", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["worker_id"], ["worker.id"], name=op.f("fk_training_record_worker_id_worker"), ondelete="CASCADE"
         ),
@@ -188,8 +188,8 @@ def upgrade() -> None:
         "worker_certificate",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("worker_id", sa.Integer(), nullable=False),
-        sa.Column("canonical_name", sa.String(length=120), nullable=True),
-        sa.Column("source_text", sa.String(length=255), nullable=False),
+        sa.Column("canonical_name", sa.Text(), nullable=True),
+        sa.Column("source_text", sa.Text(), nullable=False),
         sa.Column("expires_on", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(
             ["worker_id"], ["worker.id"], name=op.f("fk_worker_certificate_worker_id_worker"), ondelete="CASCADE"
@@ -226,8 +226,8 @@ def upgrade() -> None:
         sa.Column("worker_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=8), nullable=False),
         sa.Column("occupation_code", sa.String(length=16), nullable=True),
-        sa.Column("name", sa.String(length=120), nullable=False),
-        sa.Column("source_text", sa.String(length=255), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("source_text", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["worker_id"], ["worker.id"], name=op.f("fk_worker_skill_worker_id_worker"), ondelete="CASCADE"
         ),

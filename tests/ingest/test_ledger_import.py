@@ -274,3 +274,115 @@ def test_an_unreadable_file_read_in_a_child_process_is_reported(
     report = LedgerImport(session, cipher, default_taxonomy(), parallel_from_bytes=0).import_file(path)
     assert report.error is not None and "broken.xlsx" in report.error
     assert [p.code for p in report.problems] == ["file_unreadable"]
+
+
+def _csv(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_people_below_a_subtotal_or_the_totals_row_are_imported(
+    session: Session, cipher: PersonalDataCipher, tmp_path: Path
+) -> None:
+    path = _csv(
+        tmp_path,
+        "subtotals.csv",
+        [
+            "幸福家园安置点台账",
+            "户编号,与户主关系,姓名,身份证号",
+            f"H1,户主,刘海,{IDS[3]}",
+            "小计,,1人,",
+            f"H2,户主,王建国,{IDS[0]}",
+            "合计,,2人,",
+            f"H3,户主,李秀英,{IDS[1]}",
+            "填表说明：身份证号请填写18位。,,,",
+        ],
+    )
+    (report,) = _import(session, cipher, path)
+    assert report.counts["created"] == 3 and report.problems == []
+
+
+def test_members_of_a_rejected_head_do_not_join_the_household_above(
+    session: Session, cipher: PersonalDataCipher, tmp_path: Path
+) -> None:
+    path = _csv(
+        tmp_path,
+        "heads.csv",
+        [
+            "户编号,与户主关系,姓名,身份证号,安置点",
+            f"H1,户主,刘海,{IDS[3]},幸福家园安置点",
+            f"H2,户主,王建国,{break_check_digit(IDS[0])},幸福家园安置点",
+            f",配偶,李秀英,{IDS[1]},幸福家园安置点",
+        ],
+    )
+    (report,) = _import(session, cipher, path)
+    assert {p.code for p in report.problems} == {"id_bad_checksum", "household_unknown"}
+    households = dict(session.execute(select(Worker.name, Worker.household_id)).all())
+    assert households["李秀英"] != households["刘海"]
+
+
+def test_a_ledger_without_detail_columns_or_with_a_bad_phone_keeps_what_is_stored(
+    session: Session, cipher: PersonalDataCipher, tmp_path: Path
+) -> None:
+    _import(session, cipher, messy_workbook(tmp_path / "full.xlsx", _people(), as_of="2024年3月"))
+    later = _csv(
+        tmp_path,
+        "status_only.csv",
+        [
+            "幸福家园安置点台账（填报日期：2024年6月）",
+            "姓名,身份证号,联系电话,就业状态",
+            f"王建国,{IDS[0]},1381234,省外务工",
+        ],
+    )
+    (report,) = _import(session, cipher, later)
+    assert report.counts["updated"] == 1 and [p.code for p in report.problems] == ["phone_invalid"]
+    wang = session.scalars(select(Worker).where(Worker.name == "王建国")).one()
+    assert wang.employment_status == "out_of_province" and wang.phone_mask == "138****0001"
+    kept = set(session.scalars(select(WorkerSkill.source_text).where(WorkerSkill.worker_id == wang.id)))
+    assert kept == {"电焊", "开车"}
+    assert (
+        session.scalar(
+            select(func.count()).select_from(WorkerCertificate).where(WorkerCertificate.worker_id == wang.id)
+        )
+        == 1
+    )
+    (again,) = _import(session, cipher, later)
+    assert again.counts["unchanged"] == 1 and again.counts["updated"] == 0
+
+
+def test_personal_numbers_in_unknown_columns_are_encrypted_and_long_text_is_kept(
+    session: Session, cipher: PersonalDataCipher, tmp_path: Path
+) -> None:
+    employer = "某某" * 100  # longer than any fixed-width column
+    path = _csv(
+        tmp_path,
+        "extra.csv",
+        [
+            "姓名,身份证号,户主身份证号,紧急联系人电话,务工单位,安置点",
+            f"王建国,{IDS[0]},{IDS[3]},13911112222,{employer},幸福家园安置点",
+        ],
+    )
+    (report,) = _import(session, cipher, path)
+    assert report.counts["created"] == 1
+    wang = session.scalars(select(Worker).where(Worker.name == "王建国")).one()
+    assert wang.employer_name == employer
+    assert wang.extra is not None and IDS[3] not in str(wang.extra) and "13911112222" not in str(wang.extra)
+    assert {cipher.decrypt_text(v.removeprefix("enc:")) for v in wang.extra.values()} == {IDS[3], "13911112222"}
+    (again,) = _import(session, cipher, path)
+    assert again.counts["unchanged"] == 1
+
+
+def test_a_status_sheet_without_households_keeps_each_workers_household(
+    session: Session, cipher: PersonalDataCipher, tmp_path: Path
+) -> None:
+    _import(session, cipher, messy_workbook(tmp_path / "full.xlsx", _people(), as_of="2024年3月"))
+    households_before = session.scalar(select(func.count()).select_from(Household))
+    before = dict(session.execute(select(Worker.name, Worker.household_id)).all())
+    later = _csv(
+        tmp_path, "status.csv", ["幸福家园安置点（2024年6月）", "姓名,身份证号,就业状态", f"王建国,{IDS[0]},省外务工"]
+    )
+    (report,) = _import(session, cipher, later)
+    assert report.counts["updated"] == 1 and report.problems == []
+    assert dict(session.execute(select(Worker.name, Worker.household_id)).all()) == before
+    assert session.scalar(select(func.count()).select_from(Household)) == households_before
