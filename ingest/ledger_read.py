@@ -30,6 +30,8 @@ from models.text import cell_text
 __all__ = ["ReadOptions", "RejectedRow", "RowRead", "SheetSeen", "Start", "read_in_child", "read_ledger"]
 
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+# Columns Anye adds to a rejects workbook (ingest.ledger_report); not data when it comes back corrected.
+REJECTS_BOOKKEEPING = frozenset({"未导入原因", "来源文件", "来源工作表", "原行号"})
 _BATCH = 500  # events per message from the child process
 
 
@@ -154,7 +156,11 @@ def _seen(sheet: Sheet, table: Table) -> SheetSeen:
 def _rows(file: str, sheet: Sheet, table: Table, parser: RowParser, options: ReadOptions) -> Iterator[RowRead]:
     fields = {f: i for f, i in table.field_columns().items() if f != "seq"}
     # a column without a header is still kept, named by its letter, so two of them never collide
-    others = {c.index: c.header or f"（{_letter(c.index)}列）" for c in table.columns if c.field is None}
+    others = {
+        c.index: c.header or f"（{_letter(c.index)}列）"
+        for c in table.columns
+        if c.field is None and c.header not in REJECTS_BOOKKEEPING
+    }
     header = [c.header for c in table.columns]
     columns: dict[str, str] = {c.field: c.header for c in table.columns if c.field}
     origin = sheet.merged_origin()

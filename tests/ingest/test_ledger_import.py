@@ -386,3 +386,22 @@ def test_a_status_sheet_without_households_keeps_each_workers_household(
     assert report.counts["updated"] == 1 and report.problems == []
     assert dict(session.execute(select(Worker.name, Worker.household_id)).all()) == before
     assert session.scalar(select(func.count()).select_from(Household)) == households_before
+
+
+def test_a_corrected_rejects_workbook_imports_back(
+    session: Session, cipher: PersonalDataCipher, tmp_path: Path
+) -> None:
+    rows = _people()
+    rows[1][5] = break_check_digit(IDS[1])
+    (report,) = _import(session, cipher, messy_workbook(tmp_path / "ledger.xlsx", rows))
+    rejects = tmp_path / "rejects.xlsx"
+    write_rejects([report], rejects)
+    wb = load_workbook(rejects)
+    ws = wb.worksheets[0]
+    id_column = 1 + [c.value for c in ws[1]].index("身份证号码")
+    ws.cell(2, id_column).value = IDS[1]  # the clerk corrects the number
+    wb.save(rejects)
+    (again,) = _import(session, cipher, rejects, site="幸福家园安置点")
+    assert again.counts["created"] == 1 and again.problems == []
+    li = session.scalars(select(Worker).where(Worker.name == "李秀英")).one()
+    assert li.extra == {"微信号": "wx2"}
