@@ -30,6 +30,7 @@ from models.text import cell_text
 __all__ = ["ReadOptions", "RejectedRow", "RowRead", "SheetSeen", "Start", "read_in_child", "read_ledger"]
 
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+_NAME_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 # Columns Anye adds to a rejects workbook (ingest.ledger_report); not data when it comes back corrected.
 REJECTS_BOOKKEEPING = frozenset({"未导入原因", "来源文件", "来源工作表", "原行号"})
 _BATCH = 500  # events per message from the child process
@@ -119,7 +120,12 @@ def read_ledger(path: Path, options: ReadOptions) -> Generator[Event, None, None
     """The events of one file; raises ``InvalidInput`` (before any event) if it cannot be read."""
     sheets = read_workbook(path)
     tables = [(sheet, locate_table(sheet)) for sheet in sheets]
-    as_of = options.as_of or next((t.as_of for _, t in tables if t and t.as_of), None) or dt.date.today()
+    as_of = (
+        options.as_of
+        or next((t.as_of for _, t in tables if t and t.as_of), None)
+        or _date_in_name(path.name)
+        or dt.date.today()
+    )
     yield Start(as_of, sum(t.end_row - t.first_data_row for _, t in tables if t))
     parser = RowParser(options.taxonomy, as_of)
     for sheet, table in tables:
@@ -128,6 +134,17 @@ def read_ledger(path: Path, options: ReadOptions) -> Generator[Event, None, None
         else:
             yield _seen(sheet, table)
             yield from _rows(path.name, sheet, table, parser, options)
+
+
+def _date_in_name(name: str) -> dt.date | None:
+    """``台账（2026年11月）.xlsx`` -> 2026-11-01: offices often date the file, not the sheet."""
+    m = _NAME_DATE.search(name)
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    except ValueError:
+        return None
 
 
 def _skipped(sheet: Sheet) -> SheetSeen:

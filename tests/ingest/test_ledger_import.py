@@ -405,3 +405,12 @@ def test_a_corrected_rejects_workbook_imports_back(
     assert again.counts["created"] == 1 and again.problems == []
     li = session.scalars(select(Worker).where(Worker.name == "李秀英")).one()
     assert li.extra == {"微信号": "wx2"}
+
+
+def test_a_ledger_dated_only_in_its_file_name_takes_that_date(
+    session: Session, cipher: PersonalDataCipher, tmp_path: Path
+) -> None:
+    path = _csv(tmp_path, "同心社区台账（2025年9月）.csv", ["姓名,身份证号,安置点", f"王建国,{IDS[0]},同心社区"])
+    (report,) = _import(session, cipher, path)
+    assert report.as_of == dt.date(2025, 9, 1)
+    assert session.scalar(select(Worker.as_of)) == dt.date(2025, 9, 1)
