@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from ingest.fields import LEDGER_FIELDS
 from ingest.ledger_read import ReadOptions, RejectedRow, RowRead, SheetSeen, Start, read_in_child, read_ledger
-from ingest.ledger_row import PersonRecord
+from ingest.ledger_row import ATTRIBUTE_OF_FIELD, PersonRecord
 from ingest.ledger_writer import LedgerWriter, Pending
 from ingest.problem import CODES, Problem
 from models.base import utcnow
@@ -86,17 +86,18 @@ class LedgerImport:
         reader = read_in_child if path.stat().st_size >= self._parallel_from else read_ledger
         events = reader(path, self._options)
         try:
-            start = next(events)
+            try:
+                start = next(events)  # the workbook is opened here: only this step means "unreadable"
+            except InvalidInput as exc:
+                report.error = exc.detail
+                report.problems.append(Problem("", 0, None, path.name, "file_unreadable", exc.detail))
+                report.counts = {"rows": 0, "rejected": 0}
+                return report
             assert isinstance(start, Start)
             report.as_of = start.as_of
             seen_here: dict[str, _Seen] = {}
             with self._session.begin_nested(), LedgerRepository(self._session).bulk_session():
                 _FileImport(self, path, report, start, seen_here).run(events)
-        except InvalidInput as exc:
-            report.error = exc.detail
-            report.problems.append(Problem("", 0, None, path.name, "file_unreadable", exc.detail))
-            report.counts = {"rows": 0, "rejected": 0}
-            return report
         finally:
             events.close()  # stops a child reader at once if writing failed
         self._seen.update(seen_here)
@@ -218,16 +219,11 @@ def _fingerprint(record: PersonRecord) -> dict[str, Any]:
     return out
 
 
-_ATTRIBUTE_FIELD = {
-    "relation_to_head": "relation",
-    "wish_place_range": "wish_place",
-    "wish_min_wage": "wish_wage",
-    "wish_job_text": "wish_job",
-}
+_FIELD_OF_ATTRIBUTE = {attribute: name for name, attribute in ATTRIBUTE_OF_FIELD.items()}
 
 
 def _label(key: str) -> str:
-    return LEDGER_FIELDS.get(_ATTRIBUTE_FIELD.get(key, key), key)
+    return LEDGER_FIELDS.get(_FIELD_OF_ATTRIBUTE.get(key, key), key)
 
 
 def _sha256(path: Path) -> str:

@@ -34,7 +34,7 @@ from models.crypto import mask_id_number, mask_phone
 from models.taxonomy import Taxonomy
 from models.text import cell_text
 
-__all__ = ["CellProblem", "PersonRecord", "RowParser"]
+__all__ = ["ATTRIBUTE_OF_FIELD", "CellProblem", "PersonRecord", "RowParser"]
 
 T = TypeVar("T")
 _MEMO_SIZE = 50_000
@@ -53,6 +53,8 @@ _CODED: dict[str, Callable[[object], Checked[Any]]] = {
     "months_worked": parse_count,
 }
 _ATTRIBUTE = {"wish_place": "wish_place_range", "wish_wage": "wish_min_wage", "wish_job": "wish_job_text"}
+# ledger field -> Worker attribute, where the names differ
+ATTRIBUTE_OF_FIELD = {"relation": "relation_to_head", **_ATTRIBUTE}
 _TEXT = ("employment_place", "employer_name", "wish_job", "not_working_reason", "assistance", "remarks")
 _CODED_COLUMNS = tuple((name, parser, _ATTRIBUTE.get(name, name)) for name, parser in _CODED.items())
 _DETAIL_COLUMNS = (
