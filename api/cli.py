@@ -1,4 +1,5 @@
-"""The ``anye`` command line: database, ledger import and export, the demo city, the server."""
+"""The ``anye`` command line: database, ledger import and export, openings (``api.cli_postings``), the demo
+city, the server."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from api.cli_postings import ingest_ads, ingest_employers, ingest_postings, parse_posting_cmd, postings_app
 from api.settings import Settings, load_settings
 from ingest.ledger import FileReport, LedgerImport
 from ingest.ledger_export import export_ledger
@@ -35,6 +37,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(export_app, name="export")
 app.add_typer(demo_app, name="demo")
+app.add_typer(postings_app, name="postings")
+ingest_app.command("employers")(ingest_employers)
+ingest_app.command("postings")(ingest_postings)
+ingest_app.command("ads")(ingest_ads)
+app.command("parse-posting")(parse_posting_cmd)
 console = Console()
 err = Console(stderr=True)
 
@@ -217,6 +224,10 @@ def demo_load(
         load_sites(session, out / "sites.csv")
     files = sorted(p for p in (out / "ledgers").rglob("*") if p.is_file())
     ingest_ledger(files, report=out / "import_report.json", rejects=out / "rejects.xlsx", site=None, as_of=None)
+    ingest_employers([out / "employers.csv"], report=out / "employers_report.json")
+    postings = out / "postings_report.json"
+    ingest_postings([out / "postings.xlsx"], report=postings, rejects=out / "postings_rejects.xlsx", drafts=False)
+    ingest_ads(out / "ads.jsonl", open_sure=True)
     engine.dispose()
 
 

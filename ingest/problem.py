@@ -49,6 +49,22 @@ CODES: dict[str, tuple[str, bool]] = {
         True,
     ),
     "sheet_no_header": ("此工作表中找不到表头（姓名、身份证号等列），未导入。若此表有人员信息，请检查表头。", False),
+    "credit_code_bad_format": (
+        "统一社会信用代码应为18位数字或大写字母（不含 I、O、S、V、Z），该项未导入，其余信息已导入。请核对营业执照。",
+        False,
+    ),
+    "credit_code_bad_checksum": (
+        "统一社会信用代码校验位不对，可能抄错了某一位，该项未导入，其余信息已导入。请核对营业执照。",
+        False,
+    ),
+    "title_missing": ("缺少岗位名称，整行未导入。请补填岗位名称。", True),
+    "title_from_occupation": ("缺少岗位名称，已按职业（工种）填写，其余信息已导入。请核对岗位名称。", False),
+    "employer_missing": ("缺少用人单位名称，整行未导入。请补填单位名称。", True),
+    "pay_invalid": ("薪资无法识别，该项未导入，其余信息已导入。请写成 3000、3000-4000 或 150元/天 这样的格式。", False),
+    "age_invalid": ("年龄要求无法识别，该项未导入，其余信息已导入。请写成 18-45 或 45岁以下 这样的格式。", False),
+    "value_refused": ("该项不符合要求，未导入，其余信息已导入。", False),
+    "posting_refused": ("该行岗位信息不符合要求，整行未导入。", True),
+    "posting_repeated": ("与已有岗位相同或仅有少量改动，已更新原岗位，没有重复建岗。", False),
     "file_unreadable": ("文件无法打开或已损坏，未导入。请用 Excel 或 WPS 另存为 .xlsx 后重新导入。", True),
 }
 

@@ -3,8 +3,11 @@
 from models.audit import AuditEvent
 from models.base import Base
 from models.batch import ImportBatch, ImportProblem
+from models.employer import Employer
 from models.history import WorkerChange
 from models.household import Household
+from models.match import Match, MatchEvent
+from models.posting import Posting, PublicWelfareJob
 from models.site import SettlementSite
 from models.training import TrainingRecord
 from models.worker import Worker, WorkerCertificate, WorkerSkill
@@ -12,9 +15,14 @@ from models.worker import Worker, WorkerCertificate, WorkerSkill
 __all__ = [
     "AuditEvent",
     "Base",
+    "Employer",
     "Household",
     "ImportBatch",
     "ImportProblem",
+    "Match",
+    "MatchEvent",
+    "Posting",
+    "PublicWelfareJob",
     "SettlementSite",
     "TrainingRecord",
     "Worker",

@@ -124,6 +124,10 @@ class Taxonomy:
         """All levels of the 大典; matching only ever returns 细类 (and the 其他 buckets of the aliases)."""
         return self._occupations
 
+    def occupation(self, code: str) -> Occupation | None:
+        """The occupation of a 大典 code, at any level, or None."""
+        return self._by_code.get(code)
+
     def occupation_aliases(self) -> tuple[OccupationAlias, ...]:
         """The hand-written colloquial words (for a tokenizer's user dictionary, say)."""
         return self._colloquial

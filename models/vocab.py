@@ -6,14 +6,23 @@ Stored as short strings; the Chinese label is what brokers read and what exports
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 __all__ = [
     "Education",
+    "EmployerKind",
     "EmploymentStatus",
     "Health",
     "HouseholdCategory",
+    "JobKind",
     "LabourCapacity",
+    "MatchSource",
+    "MatchStage",
+    "PayPeriod",
     "PlaceRange",
+    "PostingSource",
+    "PostingStatus",
+    "PublicWelfareCategory",
     "Sex",
     "label",
 ]
@@ -33,6 +42,11 @@ class _Labelled(StrEnum):
     @property
     def zh(self) -> str:
         return self._label
+
+    @classmethod
+    def of(cls, value: str) -> Self:
+        """The member whose code is ``value`` (raises ``ValueError`` for an unknown code)."""
+        return cls(value)  # type: ignore[call-arg]  # lookup by value, not construction
 
 
 class Sex(_Labelled):
@@ -119,6 +133,95 @@ class PlaceRange(_Labelled):
     CITY = "city", "市内"
     PROVINCE = "province", "省内"
     ANYWHERE = "anywhere", "省外均可"
+
+
+class EmployerKind(_Labelled):
+    """用人单位类型."""
+
+    ENTERPRISE = "enterprise", "企业"
+    AGRICULTURAL = "agricultural", "涉农企业"
+    WORKSHOP = "workshop", "帮扶车间"
+    HOME_WORKSHOP = "home_workshop", "扶贫工坊"
+    PARK = "park", "产业园区企业"
+    COOPERATIVE = "cooperative", "合作社"
+    AGENCY = "agency", "劳务派遣/人力资源机构"
+    PUBLIC_BODY = "public_body", "村委会/社区/乡镇等公共机构"
+
+
+class PayPeriod(_Labelled):
+    """计薪方式: what one unit of ``pay_min``/``pay_max`` is paid for."""
+
+    MONTH = "month", "月薪"
+    DAY = "day", "日薪"
+    HOUR = "hour", "时薪"
+    PIECE = "piece", "计件"
+    YEAR = "year", "年薪"
+
+
+class JobKind(_Labelled):
+    """用工形式."""
+
+    FULL_TIME = "full_time", "全职"
+    PART_TIME = "part_time", "兼职"
+    SEASONAL = "seasonal", "季节性"
+    TEMPORARY = "temporary", "临时/零工"
+    DAILY = "daily", "日结"
+
+
+class PostingStatus(_Labelled):
+    """招聘岗位状态: draft -> open -> paused -> filled / closed / expired."""
+
+    DRAFT = "draft", "草稿"
+    OPEN = "open", "招聘中"
+    PAUSED = "paused", "暂停"
+    FILLED = "filled", "已招满"
+    CLOSED = "closed", "已关闭"
+    EXPIRED = "expired", "已过期"
+
+
+class PostingSource(_Labelled):
+    """Where a posting came from."""
+
+    FORM = "form", "表单填写"
+    IMPORT = "import", "表格导入"
+    AD = "ad", "粘贴招聘广告"
+
+
+class PublicWelfareCategory(_Labelled):
+    """公益性岗位类别."""
+
+    CLEANING = "cleaning", "保洁"
+    GREENING = "greening", "保绿"
+    FACILITIES = "facilities", "公共设施维护"
+    SERVICES = "services", "便民服务"
+    MATERNAL_CHILD = "maternal_child", "妇幼保健"
+    CARE = "care", "托老托幼助残"
+    PARCELS = "parcels", "乡村快递收发"
+    PATROL = "patrol", "治安巡逻"
+    OTHER = "other", "其他"
+
+
+class MatchStage(_Labelled):
+    """撮合进度: where a proposal of a worker for a posting stands."""
+
+    PROPOSED = "proposed", "已推荐"
+    CONTACTED = "contacted", "已联系"
+    INTERESTED = "interested", "有意向"
+    DECLINED = "declined", "不合适"
+    INTERVIEW = "interview", "面试"
+    OFFERED = "offered", "已录用"
+    HIRED = "hired", "已上岗"
+    SEPARATED = "separated", "已离职"
+
+
+class MatchSource(_Labelled):
+    """Who proposed a match."""
+
+    MODEL = "model", "系统推荐"
+    PLAN = "plan", "匹配日计划"
+    BROKER = "broker", "经纪人推荐"
+    WORKER = "worker", "本人报名"
+    HISTORY = "history", "历史记录"
 
 
 def label(value: str | None, enum: type[_Labelled]) -> str:

@@ -132,6 +132,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'cli.sqlite3'}"
         return
+    yield from _pg_schema_url()
+
+
+@pytest.fixture
+def pg_database_url() -> Iterator[str]:
+    """Like ``database_url``, PostgreSQL only: for what only a server shows (row locks under concurrency)."""
+    yield from _pg_schema_url()
+
+
+def _pg_schema_url() -> Iterator[str]:
     schema = f"anye_cli_{uuid.uuid4().hex[:10]}"
     try:
         admin = build_engine(PG_URL)

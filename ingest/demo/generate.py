@@ -20,6 +20,7 @@ from typing import Any
 from ingest.demo.errors import PLANTED_CODES, REJECTING_CODES, plant_problems
 from ingest.demo.ledgers import LedgerFile, plan_ledgers
 from ingest.demo.population import City, build_city
+from ingest.demo.postings import generate_openings
 from ingest.demo.writers import write_ledgers
 from models.errors import InvalidInput
 
@@ -60,6 +61,7 @@ def generate_city(out_dir: Path, *, scale: str = "full", seed: int = 20261128) -
     _write_sites(city, out_dir / "sites.csv")
     write_ledgers(files, out_dir, parallel=city.people >= _PARALLEL_FROM)
     key = answer_key(city, files, moved)
+    key["openings"] = generate_openings(out_dir, city, scale=scale, seed=seed).key
     (out_dir / _KEY).write_text(json.dumps(key, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     counts = key["counts"]
     return CitySummary(

@@ -1,0 +1,137 @@
+"""Board and lodging (包吃住), pay notes, the kind of job and the public-welfare category of a posting.
+
+- ``meals`` / ``housing``: True when provided (包吃, 管饭, 提供工作餐, 餐补 and 伙食补贴 count as meals covered;
+  包住, 提供宿舍, 住家, 房补 as housing), False when the ad says they are not (不包吃住, 住宿自理, 三餐自理,
+  包住不包吃), None when it does not say. The phrase table is ``ingest/data/posting_phrases.json``; a
+  positive phrase right after 不/无/非/没 reads as negative. The first statement of each wins.
+- ``job_kind``: ``seasonal`` (季节性), ``temporary`` (临时), ``part_time`` (兼职, 钟点工), ``daily`` (日结, 零工),
+  ``full_time`` (全职, 长期) in that order of precedence; None when the ad does not say.
+- ``public_welfare_category``: only for a 公益性岗位; the category the title names, else the first one the
+  text names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ingest.posting_text import Source, phrases
+
+__all__ = ["Board", "JOB_KINDS", "find_board", "find_job_kind", "find_salary_notes", "find_welfare_category"]
+
+JOB_KINDS = ("seasonal", "temporary", "part_time", "daily", "full_time")
+_NEGATOR = re.compile(r"(?:不|无|非|没有|没)\s*$")
+
+
+@dataclass(slots=True)
+class Board:
+    meals: bool | None = None
+    housing: bool | None = None
+    meals_span: tuple[int, int] | None = None
+    housing_span: tuple[int, int] | None = None
+    conflict: bool = False
+
+
+@cache
+def _board_pattern() -> tuple[
+    re.Pattern[str], dict[str, list[bool | None]], list[tuple[re.Pattern[str], list[bool | None]]]
+]:
+    table: dict[str, list[bool | None]] = phrases()["board"]
+    words = sorted(table, key=len, reverse=True)
+    patterns = [(re.compile(p), [meals, housing]) for p, meals, housing in phrases()["board_pattern"]]
+    return re.compile("|".join(re.escape(w) for w in words)), table, patterns
+
+
+def _board_hits(norm: str) -> list[tuple[int, int, bool | None, bool | None]]:
+    """Phrase-table and pattern hits, left to right.
+
+    A pattern hit is dropped where it overlaps an earlier hit about the same thing (meals or housing), so
+    ``住宿和吃饭都要自理`` gives both, but ``不包吃住`` is not read again by a looser pattern.
+    """
+    pattern, table, patterns = _board_pattern()
+    hits: list[tuple[int, int, bool | None, bool | None]] = []
+    for m in pattern.finditer(norm):
+        meals, housing = table[m.group()]
+        hits.append((m.start(), m.end(), meals, housing))
+    for regex, (meals, housing) in patterns:
+        for m in regex.finditer(norm):
+            clash = any(
+                s < m.end()
+                and m.start() < e
+                and ((meals is not None and hm is not None) or (housing is not None and hh is not None))
+                for s, e, hm, hh in hits
+            )
+            if not clash:
+                hits.append((m.start(), m.end(), meals, housing))
+    return sorted(hits)
+
+
+def find_board(src: Source) -> Board:
+    norm = src.norm
+    board = Board()
+    for start, end, meals, housing in _board_hits(norm):
+        if _NEGATOR.search(norm, max(0, start - 2), start) and (meals or housing):
+            meals = False if meals else meals
+            housing = False if housing else housing
+        if meals is not None:
+            if board.meals is None:
+                board.meals, board.meals_span = meals, (start, end)
+            elif board.meals != meals:
+                board.conflict = True
+        if housing is not None:
+            if board.housing is None:
+                board.housing, board.housing_span = housing, (start, end)
+            elif board.housing != housing:
+                board.conflict = True
+    return board
+
+
+def find_salary_notes(src: Source) -> list[tuple[str, int, int]]:
+    """Pay notes (计件, 提成, 底薪, 五险一金, 全勤奖 ...) in order of first mention, with spans."""
+    table: dict[str, list[str]] = phrases()["salary_note"]
+    found: list[tuple[int, int, str]] = []
+    for label, words in table.items():
+        hits = [(m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), src.norm)]
+        if label == "五险" and any("五险一金" in src.norm[s : s + 4] for s, _ in hits):
+            hits = [h for h in hits if src.norm[h[0] : h[0] + 4] != "五险一金"]
+        if hits:
+            start, end = min(hits)
+            found.append((start, end, label))
+    return [(label, start, end) for start, end, label in sorted(found)]
+
+
+def find_job_kind(src: Source) -> tuple[str | None, tuple[int, int] | None]:
+    table: dict[str, list[str]] = phrases()["job_kind"]
+    for kind in JOB_KINDS:
+        for word in table[kind]:
+            for m in re.finditer(re.escape(word), src.norm):
+                if word.endswith("工") and src.norm[m.end() : m.end() + 1] in ("作", "资"):
+                    continue
+                if _NEGATOR.search(src.norm, max(0, m.start() - 1), m.start()):
+                    continue
+                return kind, m.span()
+    return None, None
+
+
+def find_welfare_category(src: Source, title: tuple[int, int] | None) -> tuple[str | None, tuple[int, int] | None]:
+    """The 公益性岗位 category, or None when the ad is no public-welfare job or names no category.
+
+    The title decides first; else the category word that comes first in the text.
+    """
+    norm = src.norm
+    data = phrases()
+    if not any(marker in norm for marker in data["welfare_marker"]):
+        return None, None
+    table: dict[str, list[str]] = data["welfare_category"]
+    regions = ([title] if title else []) + [(0, len(norm))]
+    for start, end in regions:
+        best: tuple[int, str, str] | None = None
+        for category, words in table.items():
+            for word in words:
+                at = norm.find(word, start, end)
+                if at >= 0 and (best is None or at < best[0]):
+                    best = (at, category, word)
+        if best is not None:
+            return best[1], (best[0], best[0] + len(best[2]))
+    return None, None

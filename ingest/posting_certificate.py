@@ -1,0 +1,126 @@
+"""Certificates an ad asks for (持证上岗) or prefers (…优先), as canonical names of the certificate table.
+
+Aliases come from the taxonomy (``models/data/certificates.csv``). An alias that says it is a certificate
+(``叉车证``, ``B2驾照``, ``健康证``) counts wherever it stands; a bare name or class (``养老护理员``, ``低压电工``,
+``A2``) counts only next to a certificate word (``持A2``, ``A2以上驾照``, ``养老护理员证书``), so a job title is
+not read as a certificate. A certificate is preferred when its clause says 优先 (``有健康证者优先``), and is
+skipped when the employer offers it (``免费办理健康证``, ``包考证``) or waives it (``无需…证``). A generic
+``驾照`` yields to a class named elsewhere in the ad. ``持证上岗`` without a name takes the certificate of the
+title (电工 -> 电工证 -> 低压电工作业), reported unsure; ``持证者优先`` without a name gives nothing. A few
+spellings the table lacks (``C照``, ``焊工本``) are in ``posting_phrases.json`` under ``certificate_alias``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ingest.posting_text import Source, clause_of, phrases
+from models.taxonomy import Taxonomy
+
+__all__ = ["CertificateHit", "find_certificates"]
+
+_MARKED = re.compile(r"证|照|本|资格|许可|证明")
+_GENERIC_LICENCE = frozenset({"驾照", "驾驶证", "机动车驾驶证", "驾驶本", "驾驶执照"})
+_CONTEXT_BEFORE = re.compile(
+    r"(?:持有|持|具有|具备|取得|获得|拥有|有|需|须|要求|驾照|驾驶证|准驾车型|证件)\s*[::(]?\s*$"
+)
+_CONTEXT_AFTER = re.compile(
+    r"(?:\s*[/、,或和及]\s*[ABCN][12])*"  # A2/B2驾照: a list of classes before the licence word
+    r"\s*(?:及以上|以上|或以上)?\s*(?:证书|证|驾照|驾驶证|照|本|资格|操作证|上岗证|司机|驾驶员)"
+)
+_PREFERRED = re.compile(r"优先|加分|更佳|最好|为佳|尤佳|更好|另加|从优")
+_OFFERED = re.compile(
+    r"(?:免费办理|免费办|协助办理|帮助办理|帮忙办理|代办|帮办|包办|负责办理|统一办理|给办|公司办理|单位办理|免费培训|"
+    r"免费考|包考|可考|帮助考取|培训考取|培训取证|培训后取得|报销|无需|不需要|不需|不要求|不用)[^,;。；]*$"
+)
+_OFFERED_AFTER = re.compile(
+    r"\s*\(?\s*(?:由|可由)?\s*(?:公司|单位|厂里|厂方|本公司)\s*(?:统一|免费|负责|协助|帮助|帮忙)?\s*(?:办理|代办|报销|承担|考取|培训)"
+    r"|\s*\(?\s*(?:免费办理|免费代办|可代办|代为办理|费用公司承担|费用报销|公司报销)"
+)
+_HOLD_UNNAMED = re.compile(r"持证上岗|持相关证件上岗|持有效证件上岗|证件齐全|[需须要]持证(?!残疾)")
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateHit:
+    name: str
+    start: int
+    end: int
+    preferred: bool
+    guessed: bool = False
+
+
+@cache
+def _index(taxonomy: Taxonomy) -> tuple[re.Pattern[str], dict[str, tuple[str, bool]]]:
+    """Alias (upper-case) -> (canonical name, marked as a certificate), and one pattern of all aliases."""
+    table: dict[str, tuple[str, bool]] = {}
+    for cert in taxonomy.certificates():
+        for alias in (*cert.aliases, cert.name):
+            key = alias.upper()
+            if len(key) >= 2 and key not in table:
+                marked = _MARKED.search(alias) is not None  # 健康证明, 保安员证: a certificate wherever it stands
+                table[key] = (cert.name, marked)
+    names = {cert.name for cert in taxonomy.certificates()}
+    extra: dict[str, str] = phrases()["certificate_alias"]
+    for alias, name in extra.items():
+        if name in names:
+            table.setdefault(alias.upper(), (name, True))
+    words = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words)), table
+
+
+def find_certificates(src: Source, taxonomy: Taxonomy, title: str | None) -> list[CertificateHit]:
+    pattern, table = _index(taxonomy)
+    upper = src.norm.upper()
+    hits: list[CertificateHit] = []
+    for m in pattern.finditer(upper):
+        name, marked = table[m.group()]
+        if not marked and not _in_context(upper, m.start(), m.end()):
+            continue
+        if _edge_inside_word(upper, m.start(), m.end()):
+            continue
+        clause_start, clause_end = clause_of(src.norm, m.start())
+        before = src.norm[clause_start : m.start()]
+        if _OFFERED.search(before) or _OFFERED_AFTER.match(src.norm, m.end(), clause_end):
+            continue
+        after = src.norm[m.end() : clause_end].split(" ")[0]
+        preferred = _PREFERRED.search(after) is not None or _PREFERRED.search(before) is not None
+        generic = m.group() in _GENERIC_LICENCE
+        hits.append(CertificateHit(name, m.start(), m.end(), preferred, guessed=generic))
+    specific = {h.name for h in hits if not h.guessed and h.name.startswith("机动车驾驶证")}
+    hits = [CertificateHit(h.name, h.start, h.end, h.preferred) for h in hits if not (h.guessed and specific)]
+    if not hits and title:
+        hits.extend(_unnamed(src, taxonomy, title))
+    return hits
+
+
+def _in_context(upper: str, start: int, end: int) -> bool:
+    return _CONTEXT_BEFORE.search(upper, max(0, start - 6), start) is not None or bool(_CONTEXT_AFTER.match(upper, end))
+
+
+def _edge_inside_word(upper: str, start: int, end: int) -> bool:
+    """A licence class glued to other letters or digits (``AB2``, ``B21``, ``N10``) is not that class."""
+    first, last = upper[start], upper[end - 1]
+    left = upper[start - 1] if start > 0 else ""
+    right = upper[end] if end < len(upper) else ""
+    return (first.isascii() and first.isalnum() and left.isascii() and left.isalnum()) or (
+        last.isascii() and last.isalnum() and right.isascii() and right.isalnum()
+    )
+
+
+def _unnamed(src: Source, taxonomy: Taxonomy, title: str) -> list[CertificateHit]:
+    m = _HOLD_UNNAMED.search(src.norm)
+    if m is None:
+        return []
+    clause_start, _ = clause_of(src.norm, m.start())
+    if _OFFERED.search(src.norm[clause_start : m.start()]):
+        return []
+    _, table = _index(taxonomy)
+    key = title.upper()
+    for i in range(len(key) - 1):  # 物业维修电工 -> 维修电工证? -> 电工证: the longest tail that names a certificate
+        found = table.get(key[i:] + "证") or table.get(key[i:] + "证书")
+        if found is not None:
+            preferred = _PREFERRED.search(src.norm, clause_start, clause_of(src.norm, m.start())[1]) is not None
+            return [CertificateHit(found[0], m.start(), m.end(), preferred=preferred, guessed=True)]
+    return []

@@ -1,0 +1,162 @@
+"""Numbers as ads write them: ``3500``, ``1.5万``, ``4k``, ``三千五``, ``一万二``, ``两千``, ``1万2``, and ranges.
+
+``find_figures`` returns every number of a text with its offsets; two numbers joined by a dash, ``~``,
+``到`` or ``至`` become one range (``4-6千`` and ``3千到5千`` give 4000-6000 and 3000-5000: a multiplier
+written only on the second number applies to both). A lone Chinese digit (``一般``, ``两班倒``, ``五险``) is
+no number unless a counter follows it (``一名``, ``五百元``), so prose is not read as figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Figure", "chinese_number", "find_figures"]
+
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "俩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_MULTIPLIERS = {"万": 10000, "w": 10000, "W": 10000, "千": 1000, "仟": 1000, "k": 1000, "K": 1000, "百": 100}
+_CN = "零〇一二两俩三四五六七八九十拾百佰千仟万"
+_NUMBER = re.compile(
+    rf"(?P<ar>\d{{1,3}}(?:,\d{{3}})+(?![\d,])|\d+(?:\.\d+)?)(?:\s?(?P<mul>[万wW千仟kK百])(?P<tail>\d(?!\d))?)?(?![\d.])"
+    rf"|(?P<cn>[{_CN}]+)"
+)
+_RANGE_SEP = re.compile(r"\s*(?:元|块)?\s*(?:/\s*(?:月|天|日|小时|时))?\s*(?:-+|~|到|至)\s*")
+_CN_PAIR = re.compile(r"([一二三四五六七八])([二三四五六七八九])(百|千|万)")
+# A bare Chinese digit counts only before one of these: 一名, 两个, 五百元, 三天 ...
+_CN_COUNTER = re.compile(r"\s*(?:元|块|名|人|位|个|岁|周岁|件|斤|天|小时|月|年|万|千)")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number (``high is None``) or a range ``low``-``high`` at ``norm[start:end]``."""
+
+    start: int
+    end: int
+    low: float
+    high: float | None
+    multiplied: bool  # written with 万/千/k: a sum of money, not a count
+
+    @property
+    def values(self) -> tuple[float, float]:
+        return self.low, self.high if self.high is not None else self.low
+
+
+def chinese_number(text: str) -> float | None:
+    """The value of a Chinese numeral (``三千五`` 3500, ``一万二`` 12000, ``十五`` 15), or None."""
+    total = section = 0.0
+    digit: float | None = None
+    last_unit = 0
+    after_zero = False
+    for char in text:
+        if char in _DIGITS:
+            value = _DIGITS[char]
+            if digit is not None and value and not after_zero:
+                return None  # 一二三: digits read one by one, a code or a year, not an amount
+            if value == 0:
+                after_zero = True
+            digit = float(value)
+        elif char in _UNITS:
+            unit = _UNITS[char]
+            section += (digit if digit is not None else (1.0 if unit == 10 else 0.0)) * unit
+            digit, last_unit = None, unit
+        elif char == "万":
+            total += (section + (digit or 0.0)) * 10000
+            section, digit, last_unit = 0.0, None, 10000
+        else:
+            return None
+    if digit is not None:
+        # 三千五 / 一万二 / 一百五: a digit right after a unit means the next unit down.
+        abbreviated = not after_zero and last_unit >= 100 and _ends_with_unit_digit(text)
+        section += digit * (last_unit / 10 if abbreviated else 1)
+    result = total + section
+    return result if result or text.strip("零〇") == "" else None
+
+
+def _ends_with_unit_digit(text: str) -> bool:
+    return len(text) >= 2 and text[-2] in "百佰千仟万" and text[-1] in _DIGITS
+
+
+def find_figures(norm: str) -> list[Figure]:
+    """Every number and range in ``norm`` (already normalised), left to right."""
+    singles = [f for f in (_figure(m, norm) for m in _NUMBER.finditer(norm)) if f is not None]
+    out: list[Figure] = []
+    i = 0
+    while i < len(singles):
+        a = singles[i]
+        b = singles[i + 1] if i + 1 < len(singles) else None
+        if b is not None and _RANGE_SEP.fullmatch(norm, a.end, b.start) and _joinable(a, b):
+            low = a.low
+            if b.multiplied and not a.multiplied:
+                factor = b.low / _bare(norm, b)
+                low = a.low * factor if a.low * factor <= b.low else a.low
+            out.append(Figure(a.start, b.end, low, b.low, a.multiplied or b.multiplied))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _joinable(a: Figure, b: Figure) -> bool:
+    return a.high is None and b.high is None
+
+
+def _bare(norm: str, f: Figure) -> float:
+    """The number of ``f`` without its multiplier (6 for ``6千``)."""
+    m = _NUMBER.match(norm, f.start)
+    if m is not None and m.group("ar"):
+        return float(m.group("ar").replace(",", "")) + (float(m.group("tail")) / 10 if m.group("tail") else 0.0)
+    return f.low / 1000 if f.low >= 1000 else f.low
+
+
+def _figure(m: re.Match[str], norm: str) -> Figure | None:
+    if m.group("ar"):
+        try:
+            value = float(m.group("ar").replace(",", ""))
+        except ValueError:
+            return None
+        mul = m.group("mul")
+        if mul is None:
+            return Figure(m.start(), m.end(), value, None, False)
+        if mul == "百" and not m.group("tail"):
+            return Figure(m.start(), m.end(), value * 100, None, False)
+        factor = _MULTIPLIERS[mul]
+        tail = m.group("tail")
+        value = value * factor + (int(tail) * factor / 10 if tail else 0)
+        return Figure(m.start(), m.end(), value, None, True)
+    text = m.group("cn")
+    start, end = m.start(), m.end()
+    if text == "万" and norm[max(0, start - 1) : start] in ("过", "破", "上"):
+        return Figure(start, end, 10000.0, None, True)  # 月薪过万, 月入上万: at least ten thousand
+    # Trim what cannot start or end an amount: 月休四天 -> 四; 一万二 stays whole.
+    while text and text[0] in "十拾百佰千仟万" and text[0] != "十":
+        text, start = text[1:], start + 1
+    if not text:
+        return None
+    if len(text) == 1 and not _CN_COUNTER.match(norm, end):
+        return None  # 一般, 两班倒, 十字路口: a lone numeral without a counter is prose
+    pair = _CN_PAIR.fullmatch(text)
+    if pair is not None:  # 四五千 = 4000-5000, 七八百 = 700-800
+        unit = {"百": 100, "千": 1000, "万": 10000}[pair.group(3)]
+        low, high = _DIGITS[pair.group(1)], _DIGITS[pair.group(2)]
+        if high == low + 1:
+            return Figure(start, end, float(low * unit), float(high * unit), True)
+    number = chinese_number(text)
+    if number is None:
+        return None
+    return Figure(start, end, number, None, any(c in "千仟万" for c in text))

@@ -1,0 +1,682 @@
+"""The free-text posting parser: numbers, pay, ages, headcounts, certificates, sex, board, positions, evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ingest.posting_number import chinese_number
+from ingest.posting_parser import CORE_FIELDS, ParsedPosting, parse_posting, parse_posting_lines
+from models.taxonomy import default_taxonomy
+
+SHARED_DEV = Path(__file__).resolve().parents[3] / "shared" / "examples" / "postings_dev.jsonl"
+DEVSET = Path(__file__).resolve().parents[1] / "fixtures" / "postings_devset.jsonl"
+KEYS = [
+    *CORE_FIELDS,
+    "title",
+    "occupation_code",
+    "education_min",
+    "job_kind",
+    "public_welfare_category",
+    "place",
+    "phone",
+    "salary_notes",
+    "positions",
+    "evidence",
+    "unsure",
+]
+
+
+def parsed(text: str) -> dict[str, Any]:
+    return parse_posting(text).as_json()
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("三千五", 3500),
+        ("一万二", 12000),
+        ("两千", 2000),
+        ("五百", 500),
+        ("十五", 15),
+        ("二十", 20),
+        ("一百五", 150),
+        ("一万二千五百", 12500),
+        ("一千零五", 1005),
+        ("一二三", None),  # digits read one by one are no amount
+    ],
+)
+def test_chinese_numerals(text: str, value: int | None) -> None:
+    assert chinese_number(text) == value
+
+
+# -- pay -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "period"),
+    [
+        ("月薪三千五", 3500, 3500, "month"),
+        ("月薪一万二，包吃住", 12000, 12000, "month"),
+        ("工资1.5万", 15000, 15000, "month"),
+        ("月薪4-6千", 4000, 6000, "month"),
+        ("月薪4k-6k", 4000, 6000, "month"),
+        ("待遇6000一9000元", 6000, 9000, "month"),
+        ("工资3千到5千", 3000, 5000, "month"),
+        ("月工资两千", 2000, 2000, "month"),
+        ("每天五百元", 500, 500, "day"),
+        ("工资１.２-１.５万", 12000, 15000, "month"),
+        ("４５００－６０００元／月", 4500, 6000, "month"),
+        ("月薪1万2", 12000, 12000, "month"),
+        ("底薪2800+提成", 2800, None, "month"),
+        ("底薪3000元+绩效，综合5000-8000", 3000, None, "month"),
+        ("保底2000元+计件", 2000, None, "month"),
+        ("日结200元/天", 200, 200, "day"),
+        ("日工资180-220元，现金日结", 180, 220, "day"),
+        ("一天200块", 200, 200, "day"),
+        ("点工380一天", 380, 380, "day"),
+        ("时薪18元", 18, 18, "hour"),
+        ("工价22元/小时", 22, 22, "hour"),
+        ("每小时15元", 15, 15, "hour"),
+        ("计件，每件1.2元", 1.2, 1.2, "piece"),
+        ("按斤计价每斤0.3元", 0.3, 0.3, "piece"),
+        ("0.5元/件", 0.5, 0.5, "piece"),
+        ("按平方计价8元/平方", 8, 8, "piece"),
+        ("年薪6万-8万", 60000, 80000, "year"),
+        ("年薪8-10万", 80000, 100000, "year"),
+        ("月薪3500元起", 3500, None, "month"),
+        ("月收入8000元以上", 8000, None, "month"),
+        ("月入8000+", 8000, None, "month"),
+        ("月薪过万", 10000, None, "month"),
+        ("工资3000元以下", None, 3000, "month"),
+        ("月薪最高6000", None, 6000, "month"),
+        ("综合3000左右", 3000, 3000, "month"),
+        ("计件工资，熟练工月收入8000元以上", 8000, None, "month"),
+        ("计件，熟手日收入100-150元", 100, 150, "day"),
+        ("工资：2600元/月+全勤100元", 2600, 2600, "month"),
+        ("每月补贴800元，每天工作4小时", 800, 800, "month"),
+        ("工资：3500元-5000元/月", 3500, 5000, "month"),
+        ("日薪200元-260元", 200, 260, "day"),
+        ("月薪2,800元", 2800, 2800, "month"),
+        ("月薪四五千", 4000, 5000, "month"),
+        ("一天两百", 200, 200, "day"),
+        ("一个工350元", 350, 350, "day"),
+        ("计时工资20元/小时", 20, 20, "hour"),
+        ("每公斤1.2元", 1.2, 1.2, "piece"),
+        ("编一个篮子5元", 5, 5, "piece"),
+        ("1元/串", 1, 1, "piece"),
+        ("1800元/月+提成", 1800, None, "month"),
+        ("底薪+提成，月薪4000-6000元", 4000, 6000, "month"),
+        ("月薪4000元+油补", 4000, 4000, "month"),
+        ("月嫂 26天9800元", 9800, 9800, "month"),
+        ("押金200元，月薪3000元", 3000, 3000, "month"),
+        ("4000元/月-6000元/月", 4000, 6000, "month"),
+        ("一个月3500", 3500, 3500, "month"),
+    ],
+)
+def test_pay(text: str, low: float | None, high: float | None, period: str) -> None:
+    out = parsed(text)
+    assert (out["salary_min"], out["salary_max"], out["salary_period"]) == (low, high, period)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "工作8小时，月休4天，五险一金",
+        "地址：建设路128号3号楼，电话13812345678",
+        "上班时间8:00-17:30，2024年3月1日入职",
+        "18-45周岁，招20名",
+        "满勤奖300元，餐补15元/天",
+        "薪资面议",
+        "A2驾照，驾龄3年以上",
+        "投资200万元建设的帮扶车间",
+        "年出栏1万头的养猪场",
+        "已带动3千余人就业",
+    ],
+)
+def test_numbers_that_are_no_pay(text: str) -> None:
+    out = parsed(text)
+    assert (out["salary_min"], out["salary_max"], out["salary_period"]) == (None, None, None)
+
+
+def test_pay_range_written_backwards_is_swapped_and_unsure() -> None:
+    out = parsed("月薪6000-4000元")
+    assert (out["salary_min"], out["salary_max"]) == (4000, 6000)
+    assert "salary_min" in out["unsure"]
+
+
+def test_headcount_range_is_null_and_unsure() -> None:
+    out = parsed("招10-20人，月薪4000元")
+    assert out["headcount"] is None
+    assert "headcount" in out["unsure"]
+
+
+def test_public_welfare_subsidy_without_period_is_monthly() -> None:
+    out = parsed("公益性岗位：保洁员\n补贴标准：600元")
+    assert (out["salary_min"], out["salary_period"]) == (600, "month")
+
+
+def test_pay_period_guessed_from_size_is_unsure() -> None:
+    out = parsed("保洁 工资150元")
+    assert out["salary_period"] == "day"
+    assert "salary_period" in out["unsure"]
+
+
+# -- ages ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("18-45周岁", 18, 45),
+        ("年龄20-50岁", 20, 50),
+        ("年龄：18～45", 18, 45),
+        ("45周岁至60周岁", 45, 60),
+        ("18到35岁", 18, 35),
+        ("45岁以下", None, 45),
+        ("60岁以内身体好就行", None, 60),
+        ("18周岁以上", 18, None),
+        ("年满18周岁，不超过60周岁", 18, 60),
+        ("年龄五十岁以下", None, 50),
+        ("男，50以下", None, 50),
+        ("年龄不限", None, None),
+        ("45-58岁女性优先", None, None),  # a preference, not a limit
+        ("照顾一位80岁老人", None, None),
+        ("18一45岁", 18, 45),
+        ("年龄：18——35岁", 18, 35),
+        ("年龄60周岁（含）以下", None, 60),
+        ("年龄上限：50岁", None, 50),
+        ("年龄不超过五十五周岁", None, 55),
+        ("十八至四十五周岁", 18, 45),
+    ],
+)
+def test_ages(text: str, low: int | None, high: int | None) -> None:
+    out = parsed(text)
+    assert (out["age_min"], out["age_max"]) == (low, high)
+
+
+@pytest.mark.parametrize("text", ["男50女45", "男50岁以下，女45岁以下", "女45岁以下、男50岁以下"])
+def test_sex_specific_age_limit_gives_the_higher_limit_and_asks(text: str) -> None:
+    out = parsed(text)
+    assert out["age_max"] == 50
+    assert out["gender"] is None
+    assert "age_max" in out["unsure"]
+
+
+def test_widened_age_limit_gives_the_wider_limit_and_asks() -> None:
+    out = parsed("年龄50岁以下，特别能干的可放宽至55岁")
+    assert out["age_max"] == 55
+    assert "age_max" in out["unsure"]
+
+
+def test_sex_specific_lower_age_limit_gives_the_lower_limit() -> None:
+    out = parsed("面向大龄劳动力（女45周岁以上、男50周岁以上）")
+    assert (out["age_min"], out["age_max"]) == (45, None)
+
+
+# -- headcount -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("招聘20名", 20),
+        ("招聘普工20名", 20),
+        ("招5人", 5),
+        ("普工(20人)", 20),
+        ("岗位2个", 2),
+        ("名额50个", 50),
+        ("共5个岗位", 5),
+        ("招聘人数：6人", 6),
+        ("人数：3", 3),
+        ("需要30人", 30),
+        ("急聘保姆一名", 1),
+        ("要5个人", 5),
+        ("招聘保洁10余人", 10),
+        ("岗位数量：2", 2),
+        ("人员需求：30 年龄18-45", 30),
+        ("急招男工10名，女工5名", 15),
+        ("男女各10名", 20),
+        ("本公司现有员工200人，招聘包装工5名", 5),
+        ("招聘数十名", None),
+        ("计划招募50人，报名截止5月20日", 50),
+        ("20人以上报销车费", None),
+        ("车间已带动120名搬迁群众就业，现招缝纫工10名", 10),
+        ("现有岗位10个", 10),
+        ("招聘若干", None),
+        ("招聘数名", None),
+        ("宿舍4人间", None),
+        ("满10人报销车费", None),
+        ("18-45岁", None),
+    ],
+)
+def test_headcount(text: str, count: int | None) -> None:
+    assert parsed(text)["headcount"] == count
+
+
+# -- sex -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "gender"),
+    [
+        ("限男", "male"),
+        ("男性，50岁以下", "male"),
+        ("招男工80名", "male"),
+        ("女工，18-50岁", "female"),
+        ("保洁阿姨", "female"),
+        ("男女不限", None),
+        ("性别不限", None),
+        ("男工为主，女工也要", None),
+        ("女性优先", None),
+        ("宿舍分男女", None),
+        ("照顾子女", None),
+        ("男女工均可", None),
+        ("性别：不限", None),
+        ("联系人：刘女士 13835012345", None),
+        ("月薪3000，联系电话13903508888 李阿姨", None),
+        ("找做饭阿姨", "female"),
+        ("适合宝妈", None),
+    ],
+)
+def test_gender(text: str, gender: str | None) -> None:
+    assert parsed(text)["gender"] == gender
+
+
+# -- certificates ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "required", "preferred"),
+    [
+        ("须持有叉车证（N1）", ["叉车司机"], []),
+        ("持焊工证上岗", ["熔化焊接与热切割作业"], []),
+        ("需持有厨师证和健康证", ["中式烹调师", "健康证明"], []),
+        ("B2驾照，驾龄3年", ["机动车驾驶证B2"], []),
+        ("B2以上驾照", ["机动车驾驶证B2"], []),
+        ("持B2及以上驾驶证", ["机动车驾驶证B2"], []),
+        ("招聘A2司机1名", ["机动车驾驶证A2"], []),
+        ("有健康证者优先", [], ["健康证明"]),
+        ("持养老护理员证书者优先录用", [], ["养老护理员"]),
+        ("有叉车证优先", [], ["叉车司机"]),
+        ("持证上岗（行车证Q2）", ["起重机司机"], []),
+        ("持健康证上岗（可入职后办理）", ["健康证明"], []),
+        ("公司免费办理健康证", [], []),
+        ("叉车司机2名", [], []),  # a job title, not a certificate
+        ("养老护理员\n招5人", [], []),
+        ("电工 1名，持证上岗", ["低压电工作业"], []),
+        ("需持有效健康证（由公司统一办理）", [], []),
+        ("要求：C照，驾龄3年以上", ["机动车驾驶证C1"], []),
+        ("有叉车本", ["叉车司机"], []),
+        ("入职需提供健康证明", ["健康证明"], []),
+        ("持特种作业操作证（电工）", ["低压电工作业"], []),
+        ("A2/B2驾照，有货运资格证", ["机动车驾驶证A2", "机动车驾驶证B2", "道路货物运输驾驶员从业资格证"], []),
+        ("有养老护理员证书者工资另加200元", [], ["养老护理员"]),
+        ("护理员，持证者优先", [], []),  # no certificate named
+    ],
+)
+def test_certificates(text: str, required: list[str], preferred: list[str]) -> None:
+    out = parsed(text)
+    assert (out["certificates_required"], out["certificates_preferred"]) == (required, preferred)
+
+
+def test_certificate_guessed_from_the_title_is_unsure() -> None:
+    out = parsed("电工 1名，持证上岗")
+    assert "certificates_required" in out["unsure"]
+
+
+# -- board -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "meals", "housing"),
+    [
+        ("包吃住", True, True),
+        ("包吃包住", True, True),
+        ("包食宿", True, True),
+        ("不包吃住", False, False),
+        ("食宿自理", False, False),
+        ("包住不包吃", False, True),
+        ("包吃不包住", True, False),
+        ("不包住", None, False),
+        ("住宿自理", None, False),
+        ("提供宿舍，中午管饭", True, True),
+        ("包住宿，三餐自理", False, True),
+        ("提供工作餐", True, None),
+        ("吃饭有餐补", True, None),
+        ("管一顿饭", True, None),
+        ("住家", None, True),
+        ("不提供住宿", None, False),
+        ("就餐：食堂餐卡，自费", False, None),
+        ("月薪3000元", None, None),
+        ("食宿公司解决", True, True),
+        ("吃住不管", False, False),
+        ("食宿全免", True, True),
+        ("提供住宿和工作餐", True, True),
+        ("吃饭免费，住宿自理", True, False),
+        ("住宿：免费，6人间", None, True),
+        ("管住不管吃", False, True),
+        ("包中午一顿饭", True, None),
+        ("住宿和吃饭都要自理", False, False),
+        ("吃饭公司管，住宿自理", True, False),
+        ("提供一日三餐，住宿免费", True, True),
+        ("食宿费用自理", False, False),
+        ("吃住在场里", True, True),
+        ("提供吃住", True, True),
+        ("吃住不包", False, False),
+    ],
+)
+def test_meals_and_housing(text: str, meals: bool | None, housing: bool | None) -> None:
+    out = parsed(text)
+    assert (out["meals"], out["housing"]) == (meals, housing)
+
+
+# -- the other fields ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("电话：13812345678", "13812345678"),
+        ("手机：158 3501 2345", "15835012345"),
+        ("联系电话：0350-3036688", "0350-3036688"),
+        ("电话 ０３５０－２０２５６７８", "0350-2025678"),
+        ("月薪3000元", None),
+    ],
+)
+def test_phone(text: str, phone: str | None) -> None:
+    assert parsed(text)["phone"] == phone
+
+
+@pytest.mark.parametrize(
+    ("text", "education"),
+    [
+        ("初中以上学历", "junior"),
+        ("高中及以上", "senior"),
+        ("高中/中专以上", "senior"),
+        ("中专及以上学历", "vocational"),
+        ("大专以上学历", "college"),
+        ("学历不限", None),
+        ("大专以上优先", None),
+    ],
+)
+def test_education(text: str, education: str | None) -> None:
+    assert parsed(text)["education_min"] == education
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("兼职，每天150元", "part_time"),
+        ("季节性用工，7月至9月", "seasonal"),
+        ("临时工，双十一", "temporary"),
+        ("建筑小工，现金日结", "daily"),
+        ("长期工，包吃住", "full_time"),
+        ("每天工作12小时工作制", None),
+        ("保洁员，月薪2000", None),
+    ],
+)
+def test_job_kind(text: str, kind: str | None) -> None:
+    assert parsed(text)["job_kind"] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("乡村公益性岗位：保洁员\n负责村内卫生", "保洁"),
+        ("公益性岗位：护林员", "保绿"),
+        ("乡村快递收发员（公益性岗位）", "乡村快递收发"),
+        ("社区公益性岗位（治安巡逻员）", "治安巡逻"),
+        ("公益性岗位｜托幼助残服务员", "托老托幼助残"),
+        ("保洁员\n负责小区卫生", None),  # no 公益性岗位: no category
+    ],
+)
+def test_public_welfare_category(text: str, category: str | None) -> None:
+    assert parsed(text)["public_welfare_category"] == category
+
+
+def test_title_occupation_and_place() -> None:
+    out = parsed("急招！！电焊工15名\n要求：男女不限\n地点：忻州市五台县")
+    assert out["title"] == "电焊工"
+    assert out["occupation_code"] == "6-18-02-04"
+    assert out["place"] == {"text": "忻州市五台县", "adcode": "140922"}
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("保洁员\n岗位职责：负责小区卫生", "保洁员"),
+        ("招聘普工20名\n18-45周岁", "普工"),
+        ("宁波某汽配厂招操作工 20人，18到42岁", "操作工"),
+        ("【高薪】司机招聘！A2驾照，月薪过万", "司机"),
+        ("🔥🔥🔥急招🔥🔥🔥\n📣 普工２０名", "普工"),
+        ("养老服务中心招聘\n岗位：护理员\n人数：3人", "护理员"),
+        ("公益性岗位：护林员\n本村户籍", "护林员"),
+        ("招聘会计1名，持初级会计证", "会计"),
+        ("快递公司招派件员：底薪2000元", "派件员"),
+        ("组织外出务工：江苏苏州电子厂\n面向搬迁群众", "江苏苏州电子厂"),
+        ("招人，有意者电话联系13812345678", None),
+    ],
+)
+def test_title(text: str, title: str | None) -> None:
+    assert parsed(text)["title"] == title
+
+
+def test_salary_notes() -> None:
+    out = parsed("底薪2500+计件，缴纳五险一金，全勤奖200元")
+    assert out["salary_notes"] == ["底薪", "计件", "五险一金", "全勤奖"]
+
+
+# -- several jobs in one ad ------------------------------------------------------------------------
+
+
+def test_single_job_ad_has_no_positions() -> None:
+    assert parsed("招聘普工20名，月薪4000元")["positions"] == []
+
+
+def test_numbered_positions_each_keep_their_own_fields_and_share_the_rest() -> None:
+    out = parsed(
+        "物流园招聘\n一、叉车司机2名\n持叉车证，月薪6000元\n二、装卸工10名\n男，55岁以下，月收入5000-8000元\n"
+        "三、仓管员1名\n女，高中以上学历，月薪4000元\n包吃住"
+    )
+    jobs = out["positions"]
+    assert [j["title"] for j in jobs] == ["叉车司机", "装卸工", "仓管员"]
+    assert [j["headcount"] for j in jobs] == [2, 10, 1]
+    assert [(j["salary_min"], j["salary_max"]) for j in jobs] == [(6000, 6000), (5000, 8000), (4000, 4000)]
+    assert [j["gender"] for j in jobs] == [None, "male", "female"]
+    assert jobs[0]["certificates_required"] == ["叉车司机"]
+    assert all(j["meals"] is True and j["housing"] is True for j in jobs)
+    assert (out["headcount"], out["salary_min"], out["salary_max"]) == (13, 4000, 8000)
+    assert out["certificates_required"] == ["叉车司机"]
+
+
+def test_listed_positions_share_the_pay_written_once() -> None:
+    out = parsed("建筑公司招聘：钢筋工10名、木工5名、架子工3名，日工资300-400元，男，60岁以下，包住")
+    assert [j["title"] for j in out["positions"]] == ["钢筋工", "木工", "架子工"]
+    assert all(j["salary_period"] == "day" and j["age_max"] == 60 for j in out["positions"])
+    assert out["headcount"] == 18
+
+
+def test_numbered_requirements_are_not_positions() -> None:
+    out = parsed("招聘工程车司机\n1.持B2及以上驾驶证\n2.年龄25-50岁\n3.驾龄两年以上\n月薪6500元")
+    assert out["positions"] == []
+    assert (out["age_min"], out["age_max"], out["salary_min"]) == (25, 50, 6500)
+
+
+# -- the shape of the result -----------------------------------------------------------------------
+
+
+def test_as_json_has_exactly_the_documented_keys() -> None:
+    out = parsed("招聘普工20名，月薪4000元")
+    assert list(out) == KEYS
+    json.dumps(out, ensure_ascii=False)
+
+
+def test_evidence_points_at_the_original_text() -> None:
+    text = "📣 普工２０名\n💰 ４５００－６０００元／月\n👫 男女不限　１８－４５岁"
+    out = parsed(text)
+    at = text.index("２０名")
+    assert out["evidence"]["headcount"] == [{"start": at, "end": at + 3, "text": "２０名"}]
+    salary = out["evidence"]["salary_min"][0]
+    assert "４５００－６０００元／月" in salary["text"]
+    assert text[salary["start"] : salary["end"]] == salary["text"]
+
+
+def test_absent_fields_are_null_not_invented() -> None:
+    out = parsed("招人，有意者电话联系13812345678")
+    assert all(out[k] in (None, []) for k in CORE_FIELDS)
+    assert out["phone"] == "13812345678"
+
+
+# -- the shared examples and the development set ---------------------------------------------------
+
+
+@pytest.mark.parametrize("record", _records(SHARED_DEV), ids=lambda r: r["id"])
+def test_shared_dev_examples(record: dict[str, Any]) -> None:
+    out = parsed(record["text"])
+    assert {k: out[k] for k in CORE_FIELDS} == record["expected"]
+
+
+def test_devset_single_position_ads_are_read_right() -> None:
+    singles = [r for r in _records(DEVSET) if "positions" not in r]
+    assert len(singles) >= 150
+    right = [r["id"] for r in singles if {k: parsed(r["text"])[k] for k in CORE_FIELDS} == r["expected"]]
+    assert len(right) / len(singles) >= 0.97, sorted({r["id"] for r in singles} - set(right))
+
+
+# -- JSON lines ------------------------------------------------------------------------------------
+
+
+def test_parse_posting_lines_reads_good_lines_and_reports_bad_ones() -> None:
+    lines = [
+        json.dumps({"id": "a1", "text": "招聘普工20名，月薪4000元"}, ensure_ascii=False),
+        "",
+        "{not json",
+        json.dumps(["a list"]),
+        json.dumps({"id": 7}),
+        json.dumps({"text": "保洁员 2名"}, ensure_ascii=False),
+    ]
+    out = list(parse_posting_lines(lines))
+    assert len(out) == 5
+    assert out[0]["id"] == "a1" and out[0]["headcount"] == 20 and "error" not in out[0]
+    assert set(out[1]) == {"error"} and "JSON" in out[1]["error"]
+    assert set(out[2]) == {"error"}
+    assert out[3]["id"] == 7 and "text" in out[3]["error"]
+    assert "id" not in out[4] and out[4]["headcount"] == 2
+
+
+# -- properties ------------------------------------------------------------------------------------
+
+_AD_WORDS = st.sampled_from(
+    [
+        "招聘",
+        "普工",
+        "20名",
+        "若干",
+        "月薪",
+        "底薪",
+        "+提成",
+        "3000",
+        "4-6千",
+        "三千五",
+        "一万二",
+        "1.5万",
+        "元/天",
+        "/小时",
+        "每件",
+        "0.5元",
+        "以上",
+        "以下",
+        "左右",
+        "起",
+        "18-45周岁",
+        "45岁以下",
+        "男50女45",
+        "男",
+        "女",
+        "男女不限",
+        "优先",
+        "持叉车证",
+        "健康证",
+        "A2",
+        "驾照",
+        "包吃住",
+        "不包住",
+        "住宿自理",
+        "管饭",
+        "公益性岗位",
+        "保洁",
+        "\n",
+        "，",
+        "。",
+        "、",
+        "(",
+        ")",
+        "１２３",
+        "－",
+        "一",
+        "～",
+        "13812345678",
+        "0350-1234567",
+        "🔥",
+        "1、",
+        "二、",
+        "岗位：",
+        "地点：",
+        "忻州市",
+        "日结",
+        "计件",
+        "年薪",
+        "6000一9000",
+        "过万",
+        "个",
+        "人",
+        " ",
+    ]
+)
+_CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+
+
+def _check_invariants(text: str, result: ParsedPosting) -> None:
+    out = result.as_json()
+    assert list(out) == KEYS
+    jobs = [out, *out["positions"]]
+    for job in jobs:
+        if job["salary_min"] is not None and job["salary_max"] is not None:
+            assert job["salary_min"] <= job["salary_max"]
+        if job["age_min"] is not None and job["age_max"] is not None:
+            assert job["age_min"] <= job["age_max"]
+        for spans in job["evidence"].values():
+            for span in spans:
+                assert text[span["start"] : span["end"]] == span["text"]
+    json.dumps(out, ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_any_text_is_read_without_error(text: str) -> None:
+    _check_invariants(text, parse_posting(text))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.one_of(_CJK, st.sampled_from("0123456789０１２３-—～一十百千万元岁名人\n，。 "))))
+def test_any_chinese_text_is_read_without_error(text: str) -> None:
+    _check_invariants(text, parse_posting(text))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_AD_WORDS, max_size=40).map("".join))
+def test_ad_like_text_keeps_the_invariants(text: str) -> None:
+    _check_invariants(text, parse_posting(text, default_taxonomy()))
