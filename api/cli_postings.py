@@ -25,7 +25,7 @@ from ingest.posting_parser import parse_posting, parse_posting_lines
 from ingest.posting_service import PostingService
 from models.db import build_engine, build_session_factory, session_scope
 from models.errors import AnyeError
-from models.posting import Posting, missing_for_opening
+from models.posting import missing_for_opening, pay_text
 from models.posting_repository import PostingRepository
 from models.taxonomy import default_taxonomy
 from models.vocab import EmployerKind, PostingStatus
@@ -195,24 +195,12 @@ def postings_list(
                 p.title,
                 str(p.headcount or "若干"),
                 str(p.filled_count),
-                pay_text(p),
+                pay_text(p.pay_min, p.pay_max, p.pay_period),
                 PostingStatus.of(p.status).zh,
                 "、".join(p.unsure or []),
             )
         console.print(table)
     engine.dispose()
-
-
-def pay_text(p: Posting) -> str:
-    """3500-4500元/月, 2000元/月起, 0.2元/件, 面议."""
-    if p.pay_min is None and p.pay_max is None:
-        return "面议"
-    unit = {"month": "月", "day": "天", "hour": "小时", "piece": "件", "year": "年"}.get(p.pay_period or "", "")
-    low, high = (f"{v.normalize():f}" if v is not None else None for v in (p.pay_min, p.pay_max))
-    per = f"元/{unit}" if unit else "元"
-    if low and high:
-        return f"{low}{per}" if low == high else f"{low}-{high}{per}"
-    return f"{low}{per}起" if low else f"最高{high}{per}"
 
 
 def _change(posting_id: int, to: PostingStatus) -> None:

@@ -1,9 +1,13 @@
 """Board and lodging (包吃住), pay notes, the kind of job and the public-welfare category of a posting.
 
-- ``meals`` / ``housing``: True when provided (包吃, 管饭, 提供工作餐, 餐补 and 伙食补贴 count as meals covered;
-  包住, 提供宿舍, 住家, 房补 as housing), False when the ad says they are not (不包吃住, 住宿自理, 三餐自理,
-  包住不包吃), None when it does not say. The phrase table is ``ingest/data/posting_phrases.json``; a
-  positive phrase right after 不/无/非/没 reads as negative. The first statement of each wins.
+- ``meals`` / ``housing``: True when provided (包吃, 管饭, 提供工作餐, 免费午餐, 中午一顿饭, 提供夜宵; 包住,
+  提供宿舍, 住家, 夫妻房), False when the ad says they are not (不包吃住, 住宿自理, 三餐自理, 包住不包吃), None
+  when it does not say. An allowance (餐补, 伙食补贴, 餐补每天15元, 房补, 住房补贴) is money, not board: it gives
+  None, as in ``bench/data/README.md`` (the users' examples say nothing; a broker who tells a worker 包吃 for a
+  15-yuan allowance misleads him). The phrase table is ``ingest/data/posting_phrases.json`` (allowances are
+  in it with ``[null, null]``, so a looser pattern does not read ``提供餐补`` as 提供餐); a positive phrase
+  right after 不/无/非/没 reads as negative, and one followed by 补贴/补助 is an allowance. The first statement
+  of each wins.
 - ``job_kind``: ``seasonal`` (季节性), ``temporary`` (临时), ``part_time`` (兼职, 钟点工), ``daily`` (日结, 零工),
   ``full_time`` (全职, 长期) in that order of precedence; None when the ad does not say.
 - ``public_welfare_category``: only for a 公益性岗位; the category the title names, else the first one the
@@ -22,6 +26,7 @@ __all__ = ["Board", "JOB_KINDS", "find_board", "find_job_kind", "find_salary_not
 
 JOB_KINDS = ("seasonal", "temporary", "part_time", "daily", "full_time")
 _NEGATOR = re.compile(r"(?:不|无|非|没有|没)\s*$")
+_ALLOWANCE_AFTER = re.compile(r"\s*费?(?:补贴|补助|补)")
 
 
 @dataclass(slots=True)
@@ -59,7 +64,11 @@ def _board_hits(norm: str) -> list[tuple[int, int, bool | None, bool | None]]:
             clash = any(
                 s < m.end()
                 and m.start() < e
-                and ((meals is not None and hm is not None) or (housing is not None and hh is not None))
+                and (
+                    (hm is None and hh is None)  # an allowance (餐补) is read once, as money
+                    or (meals is not None and hm is not None)
+                    or (housing is not None and hh is not None)
+                )
                 for s, e, hm, hh in hits
             )
             if not clash:
@@ -71,6 +80,8 @@ def find_board(src: Source) -> Board:
     norm = src.norm
     board = Board()
     for start, end, meals, housing in _board_hits(norm):
+        if _ALLOWANCE_AFTER.match(norm, end):  # 提供住宿补贴, 工作餐补助: money, not board
+            continue
         if _NEGATOR.search(norm, max(0, start - 2), start) and (meals or housing):
             meals = False if meals else meals
             housing = False if housing else housing

@@ -5,9 +5,14 @@ Aliases come from the taxonomy (``models/data/certificates.csv``). An alias that
 ``A2``) counts only next to a certificate word (``持A2``, ``A2以上驾照``, ``养老护理员证书``), so a job title is
 not read as a certificate. A certificate is preferred when its clause says 优先 (``有健康证者优先``), and is
 skipped when the employer offers it (``免费办理健康证``, ``包考证``) or waives it (``无需…证``). A generic
-``驾照`` yields to a class named elsewhere in the ad. ``持证上岗`` without a name takes the certificate of the
-title (电工 -> 电工证 -> 低压电工作业), reported unsure; ``持证者优先`` without a name gives nothing. A few
-spellings the table lacks (``C照``, ``焊工本``) are in ``posting_phrases.json`` under ``certificate_alias``.
+``驾照`` yields to a class named elsewhere in the ad. A few spellings the table lacks (``C照``, ``焊工本``) are
+in ``posting_phrases.json`` under ``certificate_alias``.
+
+``持证上岗`` without a name (``焊工，持证上岗``) gives no certificate: the list holds what the text names, as in
+``bench/data/README.md``; ``unnamed_requirement`` finds the phrase so the parser reports certificates_required
+unsure and a person picks the certificate. Guessing it from the title (焊工 -> 熔化焊接与热切割作业) was tried
+and dropped: the matcher excludes every worker who lacks a required certificate, and a wrong guess (低压 for a
+高压电工, 育婴员 for a 母婴护理 card) would hide the right workers. ``持证者优先`` without a name gives nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from functools import cache
 from ingest.posting_text import Source, clause_of, phrases
 from models.taxonomy import Taxonomy
 
-__all__ = ["CertificateHit", "find_certificates"]
+__all__ = ["CertificateHit", "find_certificates", "unnamed_requirement"]
 
 _MARKED = re.compile(r"证|照|本|资格|许可|证明")
 _GENERIC_LICENCE = frozenset({"驾照", "驾驶证", "机动车驾驶证", "驾驶本", "驾驶执照"})
@@ -28,8 +33,9 @@ _CONTEXT_BEFORE = re.compile(
 )
 _CONTEXT_AFTER = re.compile(
     r"(?:\s*[/、,或和及]\s*[ABCN][12])*"  # A2/B2驾照: a list of classes before the licence word
-    r"\s*(?:及以上|以上|或以上)?\s*(?:证书|证|驾照|驾驶证|照|本|资格|操作证|上岗证|司机|驾驶员)"
-)
+    r"[ \t]*(?:及以上|以上|或以上)?[ \t]*(?:证书|证|驾照|驾驶证|照(?![顾看料护管应片])|本(?![人地科市县村厂店])|资格|"
+    r"操作证|上岗证|司机|驾驶员)"
+)  # not across a line break, and not 照顾 / 本人: ``育婴师\n照顾宝宝`` names no certificate
 _PREFERRED = re.compile(r"优先|加分|更佳|最好|为佳|尤佳|更好|另加|从优")
 _OFFERED = re.compile(
     r"(?:免费办理|免费办|协助办理|帮助办理|帮忙办理|代办|帮办|包办|负责办理|统一办理|给办|公司办理|单位办理|免费培训|"
@@ -70,7 +76,7 @@ def _index(taxonomy: Taxonomy) -> tuple[re.Pattern[str], dict[str, tuple[str, bo
     return re.compile("|".join(re.escape(w) for w in words)), table
 
 
-def find_certificates(src: Source, taxonomy: Taxonomy, title: str | None) -> list[CertificateHit]:
+def find_certificates(src: Source, taxonomy: Taxonomy) -> list[CertificateHit]:
     pattern, table = _index(taxonomy)
     upper = src.norm.upper()
     hits: list[CertificateHit] = []
@@ -90,8 +96,6 @@ def find_certificates(src: Source, taxonomy: Taxonomy, title: str | None) -> lis
         hits.append(CertificateHit(name, m.start(), m.end(), preferred, guessed=generic))
     specific = {h.name for h in hits if not h.guessed and h.name.startswith("机动车驾驶证")}
     hits = [CertificateHit(h.name, h.start, h.end, h.preferred) for h in hits if not (h.guessed and specific)]
-    if not hits and title:
-        hits.extend(_unnamed(src, taxonomy, title))
     return hits
 
 
@@ -109,18 +113,12 @@ def _edge_inside_word(upper: str, start: int, end: int) -> bool:
     )
 
 
-def _unnamed(src: Source, taxonomy: Taxonomy, title: str) -> list[CertificateHit]:
+def unnamed_requirement(src: Source) -> tuple[int, int] | None:
+    """The span of ``持证上岗`` / ``需持证`` when the ad requires a certificate it does not name, else None."""
     m = _HOLD_UNNAMED.search(src.norm)
     if m is None:
-        return []
-    clause_start, _ = clause_of(src.norm, m.start())
-    if _OFFERED.search(src.norm[clause_start : m.start()]):
-        return []
-    _, table = _index(taxonomy)
-    key = title.upper()
-    for i in range(len(key) - 1):  # 物业维修电工 -> 维修电工证? -> 电工证: the longest tail that names a certificate
-        found = table.get(key[i:] + "证") or table.get(key[i:] + "证书")
-        if found is not None:
-            preferred = _PREFERRED.search(src.norm, clause_start, clause_of(src.norm, m.start())[1]) is not None
-            return [CertificateHit(found[0], m.start(), m.end(), preferred=preferred, guessed=True)]
-    return []
+        return None
+    clause_start, clause_end = clause_of(src.norm, m.start())
+    if _OFFERED.search(src.norm[clause_start : m.start()]) or _PREFERRED.search(src.norm, m.end(), clause_end):
+        return None
+    return m.start(), m.end()

@@ -9,9 +9,11 @@ salary_min, salary_max      yuan per ``salary_period``; open ends null (see ``in
 salary_period               month | day | hour | piece | year
 age_min, age_max            years; ``男50女45`` -> age_max 50, reported unsure (``ingest.posting_person``)
 gender                      male | female | null (both sexes or 男女不限)
-certificates_required       canonical names of the certificate table (持…证, …证上岗)
+certificates_required       canonical names of the certificate table (持…证, …证上岗); a bare 持证上岗 names
+                            none: [] and reported unsure (``ingest.posting_certificate``)
 certificates_preferred      the same for …优先 / 有…者优先
-meals, housing              true | false | null (包吃住, 不包住, 住宿自理, 提供宿舍, 管饭, 餐补 ...)
+meals, housing              true | false | null (包吃住, 不包住, 住宿自理, 提供宿舍, 管饭 ...); an allowance
+                            (餐补, 房补) is money: null (``ingest.posting_benefit``)
 title                       the job title as written (decoration stripped)
 occupation_code             大典 2022 code of the title (``Taxonomy.match_occupation``)
 education_min               an ``Education`` value (junior, senior ...); 不限 -> null
@@ -33,6 +35,12 @@ For a multi-position ad the top-level values summarise the jobs: the title lists
 max of the jobs paid by the period of the first paid job, ages are the loosest limits, sex is set only when every
 job names the same, certificates are the union, meals and housing are the ad's (or the jobs' when they agree).
 Nothing is invented: a field the text does not state is null or [].
+
+The hold-outs (``bench/data/README.md``) label a multi-position ad by its first job; that job is
+``positions[0]``, and the bench scores those labels against it. The top level stays a summary of all the jobs:
+a broker filters the ads on it, and the first job's values there (``男，60岁以下`` of a 保安 listed before a
+保洁 who may be a woman of 55) would drop workers the ad wants. ``ingest.posting_ad`` stores each position as
+its own posting, so nothing downstream reads the summary as one job.
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ingest.posting_benefit import find_board, find_job_kind, find_salary_notes, find_welfare_category
-from ingest.posting_certificate import find_certificates
+from ingest.posting_certificate import find_certificates, unnamed_requirement
 from ingest.posting_contact import find_phone, find_place
 from ingest.posting_number import Figure, find_figures
 from ingest.posting_pay import find_pay, negotiable
@@ -186,7 +194,11 @@ def _read_person(out: ParsedPosting, src: Source, figures: list[Figure], note: N
 
 
 def _read_certificates(out: ParsedPosting, src: Source, taxonomy: Taxonomy, note: Note, unsure: set[str]) -> None:
-    hits = find_certificates(src, taxonomy, out.title)
+    hits = find_certificates(src, taxonomy)
+    unnamed = unnamed_requirement(src) if not hits else None
+    if unnamed is not None:  # 持证上岗 without a name: a person picks the certificate
+        note("certificates_required", *unnamed)
+        unsure.add("certificates_required")
     required = [h for h in hits if not h.preferred]
     for hit in required:
         if hit.name not in out.certificates_required:

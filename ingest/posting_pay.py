@@ -6,15 +6,17 @@ Conventions (the same as ``postings_dev.jsonl``):
   or with a pay word before it in the same clause (月薪, 工资, 待遇, 补贴, 工价, 底薪 ...), or a 千/万/k amount.
   Bonuses and allowances (全勤奖, 餐补, 车费报销, 押金, 提成 ...) are never the pay; counts (人, 名), ages (岁),
   hours and days of work (工作8小时, 月休4天), dates, clock times and phone numbers are no pay either.
-- One amount gives min = max; ``以上``/``起``/``+``/``多`` leave max null; ``以下``/``以内``/``最高`` leave min null;
-  ``左右``/``约`` keep the amount as both. 底薪 or 保底 (base pay, usually ``+提成``) gives min = the base and
-  max null, because the rest depends on commission; so does an amount followed by ``+提成``/``+绩效``/``+计件``.
-- Piece rates (``元/件``, ``每斤0.3元``) are period ``piece``; a 计件 job that only states an income
-  (``月收入2500-4500``) takes that income's period.
-- The period is the one written after the amount, else the nearest pay word before it, else guessed from the
-  size (>= 30000 year, >= 1000 month, > 60 day, else hour, or piece for a small amount in a 计件 ad); a guess
-  other than month is reported as unsure. A 月嫂 contract of ``26天`` is a month; a 公益性岗位 subsidy of a few
-  hundred yuan without a period is a month.
+- One amount gives min = max; ``以上``/``起``/``+``/``多``, and ``上不封顶`` later in the sentence, leave max
+  null; ``以下``/``以内``/``最高`` leave min null; ``左右``/``约`` keep the amount as both. 底薪 or 保底 (base pay,
+  usually ``+提成``) gives min = the base and max null, because the rest depends on commission, even when an
+  estimated total follows (``底薪1800+绩效，综合3000左右``); so does an amount followed by ``+提成``/``+绩效``.
+- Piece rates (``元/件``, ``每斤0.3元``, ``一车200元``, ``每次服务30元``, ``按车计价``) are period ``piece``; a
+  计件 job that only states an income (``月收入2500-4500``) takes that income's period.
+- The period is the one written after the amount, else the nearest pay word before it (``年补贴6000元`` is a
+  year), else guessed from the size (>= 30000 year, >= 1000 month, > 60 day, else hour, or piece for a small
+  amount in a 计件 ad); a guess other than month is reported as unsure. A 月嫂 contract of ``26天`` is a
+  month, and so is ``9800元/单`` when ``26天一单``; a 公益性岗位 subsidy of a few hundred yuan without a period is
+  a month.
 - A range written high-low is swapped and reported unsure; min > max never comes out.
 """
 
@@ -34,7 +36,7 @@ _PERIOD_UNITS = {
     "day": "天|日|个?工",
     "hour": "小时|个小时|时|h|H",
     "piece": "件|个|斤|公斤|只|双|套|条|箱|袋|平方米|平方|平米|平|方|吨|亩|米|单|包|瓶|盒|张|根|株|棵|筐|框|kg"
-    "|串|幅|桶|趟|车|捆|份|副|打",
+    "|串|幅|桶|趟|车|捆|份|副|打|次|票|台",
     "year": "年",
 }
 _PERIOD_AFTER = re.compile(
@@ -60,17 +62,19 @@ _EXTRA_WORD = re.compile(
 )
 _PERIOD_BEFORE = [
     ("month", re.compile(r"(?:2\d|3[01])\s*天")),  # 月嫂 26天9800元: a contract month
-    ("year", re.compile(r"年薪|年收入|每年|一年|年终")),
+    ("year", re.compile(r"年薪|年收入|每年|一年|年终|全年|年(?:补贴|补助|工资|报酬|津贴|酬劳)")),
     (
         "piece",
         re.compile(
-            r"(?:每|一)(?:件|公斤|千克|斤|个|只|箱|袋|平|亩|吨|单|幅|串|桶|趟|双|条|套|张|捆|筐)|按件|按斤|按个|按平|按吨|计件单价|单价|件价"
+            r"(?:每|一)(?:件|公斤|千克|斤|个|只|箱|袋|平|亩|吨|单|幅|串|桶|趟|双|条|套|张|捆|筐|票|台|车(?!间))|每次|"
+            r"按(?:件|斤|个|平|吨|车|趟|次|亩|袋|箱|筐|单|只|条|方)|计件单价|单价|件价"
         ),
     ),
     ("hour", re.compile(r"时薪|小时工资|每小时|一小时|按小时|小时工|钟点|计时")),
     ("day", re.compile(r"日薪|日工资|日收入|每天|每日|一天|天工资|日结|日均|按天|工日|点工|(?:一|每)个?工|天")),
     ("month", re.compile(r"月薪|月工资|月收入|月入|月均|每月|每个月|一个月|月补贴|月底薪|底薪|保底|月综合|月")),
 ]
+_MONTH_ORDER = re.compile(r"(?:2\d|3[01])\s*天\s*(?:为)?\s*一\s*单")
 _SUBSIDY = re.compile(r"补贴|补助|岗位工资")
 _WELFARE = re.compile(r"公益性岗|公益岗")
 _PIECE_WORK = re.compile(r"计件|按件|按斤|计价")
@@ -80,6 +84,8 @@ _PLUS_VARIABLE = re.compile(r"\s*(?:元|块)?\s*(?:/\s*月)?\s*(?:\+|加|另加)
 _OPEN_HIGH = re.compile(
     r"\s*(?:元|块钱|块)?\s*(?:/\s*\S{1,2})?\s*(?:以上|起|多|往上|及以上|\+(?![\u4e00-\u9fff\d])|上不封顶|保底)"
 )
+# 5000-8000，上不封顶 / 月薪6000+，多劳多得上不封顶: no ceiling, said in the same sentence right after the pay.
+_NO_CEILING = re.compile(r"[^。;；\n]{0,14}?(?:上不封顶|不封顶|无上限)")
 _OPEN_LOW = re.compile(r"\s*(?:元|块钱|块)?\s*(?:/\s*\S{1,2})?\s*(?:以下|以内|封顶)")
 _MIN_WORD = re.compile(r"(?:最低|至少|不低于|起薪|过|破|上)\s*$")
 _MAX_WORD = re.compile(r"(?:最高|不超过|最多)\s*$")
@@ -165,6 +171,8 @@ def _pay(norm: str, f: Figure, before: str) -> Pay:
         pay.period = _period_before(before) or _period_by_size(pay, norm, f, before)
         money = _MONEY_AFTER.match(norm, f.end)
         pay.end = money.end() if money else f.end
+    if pay.period == "piece" and max(low, high) >= 1000 and _MONTH_ORDER.search(norm):
+        pay.period = "month"  # 月嫂 26天一单，9800元/单: the order is a month's work
     word = _last(_PAY_WORD, before)
     if word is not None:
         pay.start = f.start - (len(before) - word.start())
@@ -206,7 +214,7 @@ def _period_by_size(pay: Pay, norm: str, f: Figure, before: str) -> str:
 
 def _open_ends(norm: str, f: Figure, before: str, pay: Pay) -> None:
     tail = norm[f.end : f.end + 16]
-    if _BASE.search(before) or _PLUS_VARIABLE.match(norm, f.end):
+    if _BASE.search(before) or _PLUS_VARIABLE.match(norm, f.end) or _NO_CEILING.match(norm, f.end):
         pay.high = None
         return
     if f.high is None:
@@ -214,8 +222,6 @@ def _open_ends(norm: str, f: Figure, before: str, pay: Pay) -> None:
             pay.high = None
         elif _OPEN_LOW.match(tail) or _MAX_WORD.search(before):
             pay.low = None
-    elif "上不封顶" in norm[f.end : clause_of(norm, f.end)[1]]:
-        pay.high = None
 
 
 def negotiable(norm: str) -> bool:

@@ -10,9 +10,10 @@ Conventions:
   widened (``50岁以下，可放宽至55岁``) gives the wider one, also unsure.
 - Sex is ``male``/``female`` only when the ad names one sex alone (限男, 男性, 女工, 阿姨); both sexes,
   男女不限, 不限性别 or ``男工为主`` give null. The contact person (``联系人：刘女士``) says nothing about it.
-- Headcount comes from 招聘20名, 招5人, (20人), 岗位2个, 需要30人, 招聘人数: 6, 10余人 (10); sex-split counts
-  add up (``男工10名，女工5名`` 15, ``男女各10名`` 20); 若干, 数名, 多名, 数十 and 大量 give null. Rooms (4人间),
-  group sizes (满10人, 5人一组, 20人以上报销车费), the staff of the firm (现有员工200人) and ages are no headcount.
+- Headcount comes from 招聘20名, 招5人, (20人), 岗位2个, 需要30人, 找两个阿姨, 招聘人数: 6, 10余人 (10);
+  sex-split counts add up (``男工10名，女工5名`` 15, ``男女各10名`` 20); 若干, 数名, 多名, 数十 and 大量 give
+  null. Rooms (4人间), group sizes (满10人, 5人一组, 20人以上报销车费), the staff of the firm (现有员工200人),
+  diners (100人左右就餐) and ages are no headcount.
 - Education is the lowest level named in the requirement (``高中/中专以上`` is 高中); 不限 gives null.
 """
 
@@ -46,8 +47,8 @@ _AGE_RANGE = re.compile(r"(?<!\d)(\d{2})\s*周?岁\s*(?:-+|~|到|至)\s*(\d{2})\
 _PREFERENCE = re.compile(r"优先|最好|为佳|更好|尤佳|为主")
 
 _SEX_ANY = re.compile(
-    r"男女\S{0,2}?(?:不限|均可|皆可|都可|都要|都行|不论)|不限男女|性别\s*[::]?\s*不限|不限性别|男女各|男女老少|夫妻"
-)
+    r"男女\S{0,2}?(?:不限|均可|皆可|都可|都要|都行|不论)|不限男女|性别\s*[::]?\s*不限|不限性别|男女各|男女老少|夫妻(?!房|间|宿舍)"
+)  # 夫妻工 are both sexes; 夫妻房 is a room
 _MALE = re.compile(r"(?<![女])男(?![女装鞋])|男士|男性|男工|限男")
 _FEMALE = re.compile(r"(?<![男子儿孙妇])(?:女(?![男儿婿装鞋])|女士|女性|女工|限女)|妇女|大姐|阿姨")
 # 联系人：刘女士 / 李阿姨 138…: the contact person, not the sex wanted.
@@ -56,10 +57,17 @@ _CONTACT = re.compile(r"(?:联系|咨询|电话|报名)[^,;。\n]{0,6}$|^[^,;。
 _HEAD_STRONG = re.compile(
     r"\s*(?:余|多)?\s*(?:名|个人|人|位)(?!间|一间|/间|次|份|工|员|民|口|以上成团|组|一组|一车|同行)"
 )
-_HEAD_WORD = re.compile(r"招|聘|需|要|缺|共|计|人数|名额|岗位|急|诚聘|用工")
+_HEAD_WORD = re.compile(r"招|聘|需|要|缺|共|计|人数|名额|岗位|急|诚聘|用工|找")
+# 找两个阿姨, 需要5个工人: 个 and the people wanted.
+_HEAD_PEOPLE = re.compile(
+    r"\s*个\s*(?:阿姨|大姐|师傅|工人|帮手|保姆|[\u4e00-\u9fff]{0,3}(?:小工|大工|工|员|师|嫂|司机))"
+)
 _HEAD_POST = re.compile(r"\s*个\s*(?:岗位|名额)")
 _HEAD_POST_BEFORE = re.compile(r"(?:岗位|名额|招聘|人数|招|需求|计划|数量|人员)[^\d,;。\n]{0,3}:?\s*$")
-_HEAD_NOT_BEFORE = re.compile(r"(?:(?:现有|拥有|共有|规模|已有)(?!岗位|名额|空缺|公益)|宿舍|每)[^,;。\n]{0,2}$|[数几]$")
+_HEAD_NOT_BEFORE = re.compile(
+    r"(?:(?:现有|拥有|共有|规模|已有)(?!岗位|名额|空缺|公益)|有(?:员工|职工|工人)|(?:员工|职工)总数|在职|宿舍|每)[^,;。\n]{0,2}$"
+    r"|[数几]$"
+)
 _HEAD_GROUP = re.compile(r"(?:满|每|超过|够|凑|以上|达到|至少|最少|组团)\s*$")
 # 男工10名，女工5名 / 男女各10名: the ad wants both groups.
 _BY_SEX_COUNT = re.compile(r"(男|女)[工性士生]?\s*(\d+)\s*[名人]\s*[,，、;；]?\s*(男|女)[工性士生]?\s*(\d+)\s*[名人]")
@@ -233,6 +241,8 @@ def find_headcount(src: Source, figures: list[Figure]) -> Count | None:
             return Count(int(f.low), f.start, end)
         elif _HEAD_POST_BEFORE.search(before) and _ends(norm[f.end : f.end + 2]):
             return Count(int(f.low), f.start, f.end)
+        elif _HEAD_WORD.search(before) and (people := _HEAD_PEOPLE.match(norm, f.end)) is not None:
+            return Count(int(f.low), f.start, people.end())
     vague = _HEAD_VAGUE.search(norm)
     if vague is not None:
         return Count(None, vague.start(), vague.end())

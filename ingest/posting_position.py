@@ -1,9 +1,14 @@
 """Where each job's text is when one ad lists several jobs (多岗位招聘).
 
-A multi-position ad is recognised by two or more blocks that
-each start with a job name the occupation table knows: numbered lines (``1、普工…``, ``岗位二：``, ``①``),
-lines ``普工：4500-6000元``, or one line listing ``普工20名、叉车工2名``. Numbered requirement lists (``1、年龄…``)
-are not positions, because their first words name no occupation.
+A multi-position ad is recognised by two or more blocks that each start with a job name the occupation table
+knows: numbered or bulleted lines (``1、普工…``, ``（一）会计``, ``①``, ``◆ 缝纫工 20名``, ``·电工2名``), lines
+``普工：4500-6000元``, ``【前台】2名`` or ``木工大工 日工资350元 10人`` (the job, a space, then figures), or one
+line listing ``普工20名、叉车工2名`` or ``月嫂（月薪8000）、育婴师（月薪5000）``. Numbered requirement lists
+(``1、年龄…``, ``1、会电工``) are not positions, because their first words name no occupation, and a count
+introduced by 其中 (``普工50名，其中男工30名``) is a part of the one before.
+
+When every job but the last takes one line, the last one does too: the lines after it (``统一包住``,
+``中午提供一顿饭``) are said of all the jobs, not of the last.
 """
 
 from __future__ import annotations
@@ -12,20 +17,25 @@ import re
 from dataclasses import dataclass
 
 from ingest.posting_text import Source
-from ingest.posting_title import _NOT_JOB, clean_title, is_job
+from ingest.posting_title import clean_title, is_job
 from models.taxonomy import Taxonomy
 
 __all__ = ["Block", "find_blocks"]
 
 _ENUM = re.compile(
-    r"\s*[【\[]?\s*(?:\d{1,2}\s*[、.)]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}\s*[、.]|[①-⑳]|[❶-❿]|"
-    r"岗位[一二三四五六七八九十\d]+\s*[:、.]?|[\u2460-\u2473])\s*[】\]]?\s*"
+    r"\s*[【\[]?\s*(?:\d{1,2}\s*[、.)]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}\s*[、.]|"
+    r"[①-⑳]|[❶-❿]|岗位[一二三四五六七八九十\d]+\s*[:、.]?|[\u2460-\u2473]|[◆◇●○■□▪▸▶►★☆•※·・])\s*[】\]]?\s*"
 )
-_LINE_HEAD = re.compile(r"\s*([\u4e00-\u9fff]{2,8}?)\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:名|人)")
+_LINE_HEAD = re.compile(
+    r"\s*[【\[]?\s*([\u4e00-\u9fff]{2,8}?)\s*[】\]]?\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:名|人)"
+)
 _CLOSING = re.compile(
     r"\n\s*(?:\n|要求|福利|待遇|工作地点|地点|地址|联系|电话|报名|以上|上述|所有|均|各岗位|面试|有意者|公司|单位|备注|注|包吃|包住|食宿|吃住|管吃|提供食宿)"
 )
-_HEAD = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:名|人)")
+_HEAD = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*(?:(?:\d+|[一二两三四五六七八九十]+)\s*(?:名|人)|(?=\([^)]*\d[^)]*\)))")
+_SPACED = re.compile(r"\s*([\u4e00-\u9fff]{2,8})[ \t]+(?=[^\n]*\d)")
+# 普工50名，其中男工30名: a part of the jobs counted before, not another job.
+_PART_OF = re.compile(r"其中|包括|包含|含")
 _LINE_LABEL = re.compile(r"\s*([\u4e00-\u9fff]{2,10}?)\s*[:]")
 
 
@@ -42,7 +52,7 @@ class Block:
 
 def find_blocks(src: Source, taxonomy: Taxonomy) -> list[Block]:
     """The jobs of a multi-position ad (two or more), or [] for an ad with one job."""
-    for finder in (_numbered, _labelled, _headed, _listed):
+    for finder in (_numbered, _labelled, _headed, _listed, _spaced):
         blocks = finder(src.norm, taxonomy)
         if len(blocks) >= 2 and len({b.title for b in blocks}) == len(blocks):
             return blocks
@@ -58,14 +68,14 @@ def _lines(norm: str) -> list[tuple[int, int]]:
 
 
 def _job_name(norm: str, start: int, end: int, taxonomy: Taxonomy) -> tuple[str, int, int] | None:
-    if _NOT_JOB.match(norm, start, end):
-        return None
     head = re.match(r"[^,;:：。；\s(]+", norm[start:end])
     if head is None:
         return None
     cleaned = clean_title(head.group(), start)
     if cleaned is None or not is_job(cleaned[0], taxonomy):
         return None
+    if cleaned[0][0] in "会能有持须需" and is_job(cleaned[0][1:], taxonomy):
+        return None  # 1、会电工: a requirement, not a job (but 1、会计 is one)
     return cleaned
 
 
@@ -95,6 +105,11 @@ def _blocks(norm: str, heads: list[tuple[int, tuple[str, int, int] | None]]) -> 
             continue
         end = heads[i + 1][0] - 1 if i + 1 < len(heads) else _block_end(norm, start)
         blocks.append(Block(name[0], name[1], name[2], start, max(end, name[2])))
+    if len(blocks) >= 2 and all("\n" not in norm[b.start : b.end] for b in blocks[:-1]):
+        last = blocks[-1]
+        line_end = norm.find("\n", last.start)
+        if 0 <= line_end < last.end:  # one job a line: what follows the last job is said of all of them
+            blocks[-1] = Block(last.title, last.title_start, last.title_end, last.start, max(line_end, last.title_end))
     return blocks
 
 
@@ -115,6 +130,17 @@ def _headed(norm: str, taxonomy: Taxonomy) -> list[Block]:
     return blocks
 
 
+def _spaced(norm: str, taxonomy: Taxonomy) -> list[Block]:
+    """Lines that each start with a job, a space and figures: ``木工大工 日工资350元 10人``."""
+    blocks = []
+    for start, end in _lines(norm):
+        m = _SPACED.match(norm, start, end)
+        name = clean_title(m.group(1), m.start(1)) if m else None
+        if name is not None and is_job(name[0], taxonomy):
+            blocks.append(Block(name[0], name[1], name[2], start, end))
+    return blocks
+
+
 def _listed(norm: str, taxonomy: Taxonomy) -> list[Block]:
     """One line listing jobs.
 
@@ -126,7 +152,11 @@ def _listed(norm: str, taxonomy: Taxonomy) -> list[Block]:
         names = []
         for m in _HEAD.finditer(norm, start, end):
             name = clean_title(m.group(1), m.start(1))
-            if name and is_job(name[0], taxonomy):
+            if (
+                name
+                and is_job(name[0], taxonomy)
+                and not _PART_OF.search(norm, max(start, m.start(1) - 2), name[1] + 2)
+            ):
                 note = re.match(r"\s*\([^)]*\)", norm[m.end() : end])
                 names.append((name, m.start(), m.end() + (note.end() if note else 0)))
         if len(names) < 2:

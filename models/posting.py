@@ -34,6 +34,7 @@ __all__ = [
     "change_status",
     "check_posting",
     "missing_for_opening",
+    "pay_text",
 ]
 
 LEGAL_WORKING_AGE = 16
@@ -149,6 +150,20 @@ class PublicWelfareJob(Base):
 
 
 _STATUS_ZH = {s: s.zh for s in PostingStatus}
+
+
+_PER = {"month": "月", "day": "天", "hour": "小时", "piece": "件", "year": "年"}
+
+
+def pay_text(low: Decimal | None, high: Decimal | None, period: str | None) -> str:
+    """Pay as brokers say it: 3500-4500元/月, 2000元/月起, 0.2元/件, 最高150元/天, 面议."""
+    if low is None and high is None:
+        return "面议"
+    per = f"元/{_PER[period]}" if period in _PER else "元"
+    lo, hi = (f"{v.normalize():f}" if v is not None else None for v in (low, high))
+    if lo and hi:
+        return f"{lo}{per}" if lo == hi else f"{lo}-{hi}{per}"
+    return f"{lo}{per}起" if lo else f"最高{hi}{per}"
 
 
 def missing_for_opening(posting: Posting) -> list[str]:

@@ -124,6 +124,15 @@ def test_chinese_numerals(text: str, value: int | None) -> None:
         ("押金200元，月薪3000元", 3000, 3000, "month"),
         ("4000元/月-6000元/月", 4000, 6000, "month"),
         ("一个月3500", 3500, 3500, "month"),
+        ("按车计价，一车（约8吨）150元", 150, 150, "piece"),
+        ("每次上门服务补贴25元", 25, 25, "piece"),
+        ("保洁费40元/次", 40, 40, "piece"),
+        ("派件一票0.8元", 0.8, 0.8, "piece"),
+        ("年补贴4800元，年龄60岁以下", 4800, 4800, "year"),
+        ("月嫂，26天一单，9800元/单", 9800, 9800, "month"),
+        ("跑腿代购，每单6元", 6, 6, "piece"),
+        ("月薪4000-6000元，多劳多得上不封顶", 4000, None, "month"),
+        ("月薪4000-6000元。奖金上不封顶", 4000, 6000, "month"),
     ],
 )
 def test_pay(text: str, low: float | None, high: float | None, period: str) -> None:
@@ -244,6 +253,12 @@ def test_sex_specific_lower_age_limit_gives_the_lower_limit() -> None:
         ("需要30人", 30),
         ("急聘保姆一名", 1),
         ("要5个人", 5),
+        ("家里找两个阿姨", 2),
+        ("工地需要3个小工", 3),
+        ("一个工350元", None),
+        ("照顾一个老人", None),
+        ("工厂有员工500人，现招普工10人", 10),
+        ("招聘普工50名，其中男工30名", 50),  # a part of the 50, not another job
         ("招聘保洁10余人", 10),
         ("岗位数量：2", 2),
         ("人员需求：30 年龄18-45", 30),
@@ -316,7 +331,7 @@ def test_gender(text: str, gender: str | None) -> None:
         ("公司免费办理健康证", [], []),
         ("叉车司机2名", [], []),  # a job title, not a certificate
         ("养老护理员\n招5人", [], []),
-        ("电工 1名，持证上岗", ["低压电工作业"], []),
+        ("电工 1名，持证上岗", [], []),  # no certificate named: asked, not guessed
         ("需持有效健康证（由公司统一办理）", [], []),
         ("要求：C照，驾龄3年以上", ["机动车驾驶证C1"], []),
         ("有叉车本", ["叉车司机"], []),
@@ -332,9 +347,16 @@ def test_certificates(text: str, required: list[str], preferred: list[str]) -> N
     assert (out["certificates_required"], out["certificates_preferred"]) == (required, preferred)
 
 
-def test_certificate_guessed_from_the_title_is_unsure() -> None:
-    out = parsed("电工 1名，持证上岗")
+def test_unnamed_certificate_is_not_guessed_but_asked() -> None:
+    out = parsed("焊工 2名，持证上岗，日结380元")
+    assert out["certificates_required"] == []
     assert "certificates_required" in out["unsure"]
+    assert out["evidence"]["certificates_required"][0]["text"] == "持证上岗"
+
+
+def test_title_line_is_no_certificate_of_the_next_line() -> None:
+    out = parsed("育儿嫂\n照看2岁小孩，持育婴员证优先，月薪5500")
+    assert (out["certificates_required"], out["certificates_preferred"]) == ([], ["育婴员"])
 
 
 # -- board -----------------------------------------------------------------------------------------
@@ -355,7 +377,22 @@ def test_certificate_guessed_from_the_title_is_unsure() -> None:
         ("提供宿舍，中午管饭", True, True),
         ("包住宿，三餐自理", False, True),
         ("提供工作餐", True, None),
-        ("吃饭有餐补", True, None),
+        ("吃饭有餐补", None, None),  # an allowance is money, not meals
+        ("包住，餐补每天12元", None, True),
+        ("提供餐补和住房补贴", None, None),
+        ("提供住宿补贴", None, None),
+        ("吃饭有补贴", None, None),
+        ("中午免费午餐", True, None),
+        ("夜班提供夜宵", True, None),
+        ("包住，中午一顿饭", True, True),
+        ("一顿饭自理", None, None),
+        ("吃住厂里全包", True, True),
+        ("饭菜自理，可住宿", False, True),
+        ("包早中晚三餐", True, None),
+        ("宵夜免费", True, None),
+        ("吃住自己负责", False, False),
+        ("有住宿，无餐补", None, True),
+        ("有夫妻房", None, True),
         ("管一顿饭", True, None),
         ("住家", None, True),
         ("不提供住宿", None, False),
@@ -468,6 +505,8 @@ def test_title_occupation_and_place() -> None:
         ("快递公司招派件员：底薪2000元", "派件员"),
         ("组织外出务工：江苏苏州电子厂\n面向搬迁群众", "江苏苏州电子厂"),
         ("招人，有意者电话联系13812345678", None),
+        ("超市招收银员2名，女", "收银员"),  # 招 + 收银员, not 招收 + 银员
+        ("超市招收营业员3名", "营业员"),
     ],
 )
 def test_title(text: str, title: str | None) -> None:
@@ -507,6 +546,47 @@ def test_listed_positions_share_the_pay_written_once() -> None:
     assert [j["title"] for j in out["positions"]] == ["钢筋工", "木工", "架子工"]
     assert all(j["salary_period"] == "day" and j["age_max"] == 60 for j in out["positions"])
     assert out["headcount"] == 18
+
+
+def test_bulleted_positions() -> None:
+    out = parsed("帮扶车间招工\n● 包装工 10名 女 20-50岁 月薪3200元\n● 搬运工 2名 男 月薪4200元\n提供午饭")
+    first = out["positions"][0]
+    assert [j["title"] for j in out["positions"]] == ["包装工", "搬运工"]
+    assert (first["headcount"], first["gender"], first["age_max"], first["meals"]) == (10, "female", 50, True)
+
+
+def test_positions_one_a_line_with_a_space_after_the_job() -> None:
+    out = parsed("工地用工\n瓦工大工 日工资380元 6人\n瓦工小工 日工资230元 4人\n要求男性，60岁以下")
+    assert [(j["title"], j["headcount"], j["salary_min"]) for j in out["positions"]] == [
+        ("瓦工大工", 6, 380),
+        ("瓦工小工", 4, 230),
+    ]
+    assert all(j["gender"] == "male" and j["age_max"] == 60 for j in out["positions"])
+
+
+def test_positions_listed_with_their_own_notes_in_brackets() -> None:
+    out = parsed("酒店招聘：厨师（月薪6500）、传菜员（月薪3200）。年龄50岁以下，包吃住。")
+    assert [(j["title"], j["salary_min"]) for j in out["positions"]] == [("厨师", 6500), ("传菜员", 3200)]
+    assert all(j["age_max"] == 50 and j["meals"] is True for j in out["positions"])
+
+
+def test_line_after_one_line_positions_is_shared_by_all() -> None:
+    out = parsed("招聘\n保洁员：3人，月薪2200元；\n绿化工：2人，月薪2500元。\n统一包住，吃饭自理。")
+    assert [(j["meals"], j["housing"]) for j in out["positions"]] == [(False, True), (False, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("招聘\n（一）会计1名，月薪4000元\n（二）司机2名，持B2驾照，月薪5000元", ["会计", "司机"]),
+        ("酒店招聘\n【前台】2名，女，月薪3000\n【保安】3名，男，月薪2800", ["前台", "保安"]),
+        ("招聘：\n·普工20名，月薪4500\n·电工2名，持电工证，月薪6000", ["普工", "电工"]),
+        ("招聘维修工\n1、会电工\n2、会焊工\n3、年龄50岁以下\n月薪5000", []),
+        ("招聘普工50名，其中男工30名，月薪4500", []),
+    ],
+)
+def test_position_layouts(text: str, titles: list[str]) -> None:
+    assert [j["title"] for j in parsed(text)["positions"]] == titles
 
 
 def test_numbered_requirements_are_not_positions() -> None:
