@@ -6,7 +6,8 @@
   None, as in ``bench/data/README.md`` (the users' examples say nothing; a broker who tells a worker 包吃 for a
   15-yuan allowance misleads him). The phrase table is ``ingest/data/posting_phrases.json`` (allowances are
   in it with ``[null, null]``, so a looser pattern does not read ``提供餐补`` as 提供餐); a positive phrase
-  right after 不/无/非/没 reads as negative, and one followed by 补贴/补助 is an allowance. The first statement
+  right after 不/无/非/没 reads as negative, and one followed by 补贴/补助 is an allowance. A meal after 做/煮/烧
+  (``每天中午做一顿饭``) is cooking, the job itself, and says nothing about meals. The first statement
   of each wins.
 - ``job_kind``: ``seasonal`` (季节性), ``temporary`` (临时), ``part_time`` (兼职, 钟点工), ``daily`` (日结, 零工),
   ``full_time`` (全职, 长期) in that order of precedence; None when the ad does not say.
@@ -27,6 +28,8 @@ __all__ = ["Board", "JOB_KINDS", "find_board", "find_job_kind", "find_salary_not
 JOB_KINDS = ("seasonal", "temporary", "part_time", "daily", "full_time")
 _NEGATOR = re.compile(r"(?:不|无|非|没有|没)\s*$")
 _ALLOWANCE_AFTER = re.compile(r"\s*费?(?:补贴|补助|补)")
+# 每天中午做一顿饭, 给老人做三餐: cooking is the job, not a meal the employer gives.
+_COOKING = re.compile(r"(?:做|煮|烧)\s*$")
 
 
 @dataclass(slots=True)
@@ -52,26 +55,33 @@ def _board_hits(norm: str) -> list[tuple[int, int, bool | None, bool | None]]:
     """Phrase-table and pattern hits, left to right.
 
     A pattern hit is dropped where it overlaps an earlier hit about the same thing (meals or housing), so
-    ``住宿和吃饭都要自理`` gives both, but ``不包吃住`` is not read again by a looser pattern.
+    ``住宿和吃饭都要自理`` gives both, but ``不包吃住`` is not read again by a looser pattern. A pattern hit that
+    holds a shorter table phrase whole (``宿舍费用自理`` around ``宿舍``) says more, and replaces it.
     """
     pattern, table, patterns = _board_pattern()
     hits: list[tuple[int, int, bool | None, bool | None]] = []
     for m in pattern.finditer(norm):
         meals, housing = table[m.group()]
         hits.append((m.start(), m.end(), meals, housing))
+    phrase_hits = set(hits)
     for regex, (meals, housing) in patterns:
         for m in regex.finditer(norm):
-            clash = any(
-                s < m.end()
-                and m.start() < e
+            clashes = [
+                hit
+                for hit in hits
+                if hit[0] < m.end()
+                and m.start() < hit[1]
                 and (
-                    (hm is None and hh is None)  # an allowance (餐补) is read once, as money
-                    or (meals is not None and hm is not None)
-                    or (housing is not None and hh is not None)
+                    (hit[2] is None and hit[3] is None)  # an allowance (餐补) is read once, as money
+                    or (meals is not None and hit[2] is not None)
+                    or (housing is not None and hit[3] is not None)
                 )
-                for s, e, hm, hh in hits
-            )
-            if not clash:
+            ]
+            inside = all(h in phrase_hits and m.start() <= h[0] and h[1] <= m.end() for h in clashes)
+            if clashes and inside and all(h[1] - h[0] < m.end() - m.start() for h in clashes):
+                hits = [h for h in hits if h not in clashes]
+                clashes = []
+            if not clashes:
                 hits.append((m.start(), m.end(), meals, housing))
     return sorted(hits)
 
@@ -81,6 +91,8 @@ def find_board(src: Source) -> Board:
     board = Board()
     for start, end, meals, housing in _board_hits(norm):
         if _ALLOWANCE_AFTER.match(norm, end):  # 提供住宿补贴, 工作餐补助: money, not board
+            continue
+        if meals and _COOKING.search(norm, max(0, start - 2), start):
             continue
         if _NEGATOR.search(norm, max(0, start - 2), start) and (meals or housing):
             meals = False if meals else meals

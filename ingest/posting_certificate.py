@@ -33,9 +33,14 @@ _CONTEXT_BEFORE = re.compile(
 )
 _CONTEXT_AFTER = re.compile(
     r"(?:\s*[/、,或和及]\s*[ABCN][12])*"  # A2/B2驾照: a list of classes before the licence word
-    r"[ \t]*(?:及以上|以上|或以上)?[ \t]*(?:证书|证|驾照|驾驶证|照(?![顾看料护管应片])|本(?![人地科市县村厂店])|资格|"
+    r"[ \t]*(?:及以上|以上|或以上)?[ \t]*(?:等级|职业资格)?"
+    r"(?:证书|证|驾照|驾驶证|照(?![顾看料护管应片])|本(?![人地科市县村厂店])|资格|"
     r"操作证|上岗证|司机|驾驶员)"
 )  # not across a line break, and not 照顾 / 本人: ``育婴师\n照顾宝宝`` names no certificate
+# 持/具有 name a certificate before a bare name; 需/须/要求/有 may just as well name the job hired (需钢筋工6人).
+_HOLD_BEFORE = re.compile(r"(?:持有|持|具有|具备|取得|获得|拥有|证件)\s*[::(]?\s*$")
+_JOB_LIKE = re.compile(r"[\u4e00-\u9fff]+(?:工|员|师|司机)$")
+_COUNT_AFTER = re.compile(r"\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:名|人|个|位)")
 _PREFERRED = re.compile(r"优先|加分|更佳|最好|为佳|尤佳|更好|另加|从优")
 _OFFERED = re.compile(
     r"(?:免费办理|免费办|协助办理|帮助办理|帮忙办理|代办|帮办|包办|负责办理|统一办理|给办|公司办理|单位办理|免费培训|"
@@ -100,7 +105,12 @@ def find_certificates(src: Source, taxonomy: Taxonomy) -> list[CertificateHit]:
 
 
 def _in_context(upper: str, start: int, end: int) -> bool:
-    return _CONTEXT_BEFORE.search(upper, max(0, start - 6), start) is not None or bool(_CONTEXT_AFTER.match(upper, end))
+    if _CONTEXT_AFTER.match(upper, end):
+        return True
+    held = _HOLD_BEFORE.search(upper, max(0, start - 6), start) is not None
+    if _JOB_LIKE.fullmatch(upper, start, end) and (_COUNT_AFTER.match(upper, end) or not held):
+        return False  # 需钢筋工6人, 要求电焊工: the job, not its certificate
+    return _CONTEXT_BEFORE.search(upper, max(0, start - 6), start) is not None
 
 
 def _edge_inside_word(upper: str, start: int, end: int) -> bool:

@@ -3,7 +3,12 @@
 ``find_figures`` returns every number of a text with its offsets; two numbers joined by a dash, ``~``,
 ``到`` or ``至`` become one range (``4-6千`` and ``3千到5千`` give 4000-6000 and 3000-5000: a multiplier
 written only on the second number applies to both). A lone Chinese digit (``一般``, ``两班倒``, ``五险``) is
-no number unless a counter follows it (``一名``, ``五百元``), so prose is not read as figures.
+no number unless a counter follows it (``一名``, ``五百元``), so prose is not read as figures; ``俩`` (两个) is
+always two.
+
+Spoken amounts: ``一块五`` / ``1块2`` are 1.5 / 1.2 yuan, ``三毛`` / ``五毛钱`` / ``两毛五`` are 0.3 / 0.5 / 0.25
+yuan (a sum of money, like a 千/万 amount); the ``一`` of a period after a spoken amount belongs to the
+period (``三百八一天`` is 380 a day, ``三千一个月`` 3000 a month), not to the amount.
 """
 
 from __future__ import annotations
@@ -36,6 +41,21 @@ _NUMBER = re.compile(
     rf"|(?P<cn>[{_CN}]+)"
 )
 _RANGE_SEP = re.compile(r"\s*(?:元|块)?\s*(?:/\s*(?:月|天|日|小时|时))?\s*(?:-+|~|到|至)\s*")
+_CN_DIGIT = "一二两三四五六七八九"
+# 一块五, 1块2, 两块五毛: yuan and jiao; 一块0.4元 (one brick, 0.4 yuan) is no such amount.
+_YUAN_JIAO = re.compile(
+    rf"(?P<yuan>\d{{1,3}}|[{_CN_DIGIT}十百]{{1,4}})\s*块(?P<jiao>\d|[{_CN_DIGIT}])(?:毛|角)?"
+    r"(?=$|[一每/,，;；。\s!！)）]|左右|以上|钱)"
+)
+# 三毛, 五毛钱, 两毛五, 8角: jiao (and fen); 八角茴香 and 毛衣 are no money.
+_JIAO = re.compile(
+    rf"(?<![\d{_CN_DIGIT}十百千万块.])(?P<jiao>\d|[{_CN_DIGIT}])\s*(?:毛|角)(?P<fen>\d|[{_CN_DIGIT}])?(?:分)?(?:钱)?"
+    r"(?=$|[一每/,，;；。\s!！)）]|左右|以上)"
+)
+# 三百八一天 / 三千一个月: the 一 of the period after an abbreviated amount.
+_PERIOD_ONE = re.compile(r"一(?=个月|个小时|个钟|个工|天|日|小时|晚|月|年|斤|件|个|车|趟|单|箱|袋|亩|平)")
+# 六到八万, 三至五千: a lone digit opening a range whose other end carries the multiplier.
+_CN_RANGE_START = re.compile(rf"\s*(?:-|~|到|至)\s*(?:\d+|[{_CN_DIGIT}十]+)\s*[千万kKwW]")
 _CN_PAIR = re.compile(r"([一二三四五六七八])([二三四五六七八九])(百|千|万)")
 # A bare Chinese digit counts only before one of these: 一名, 两个, 五百元, 三天 ...
 _CN_COUNTER = re.compile(r"\s*(?:元|块|名|人|位|个|岁|周岁|件|斤|天|小时|月|年|万|千)")
@@ -93,7 +113,13 @@ def _ends_with_unit_digit(text: str) -> bool:
 
 def find_figures(norm: str) -> list[Figure]:
     """Every number and range in ``norm`` (already normalised), left to right."""
-    singles = [f for f in (_figure(m, norm) for m in _NUMBER.finditer(norm)) if f is not None]
+    spoken = _spoken_money(norm)
+    singles = [
+        f
+        for f in (_figure(m, norm) for m in _NUMBER.finditer(norm))
+        if f is not None and not any(s.start < f.end and f.start < s.end for s in spoken)
+    ]
+    singles = sorted(singles + spoken, key=lambda f: f.start)
     out: list[Figure] = []
     i = 0
     while i < len(singles):
@@ -112,6 +138,28 @@ def find_figures(norm: str) -> list[Figure]:
     return out
 
 
+def _spoken_money(norm: str) -> list[Figure]:
+    out: list[Figure] = []
+    for m in _YUAN_JIAO.finditer(norm):
+        yuan = _digit_value(m.group("yuan"))
+        if yuan is not None:
+            out.append(Figure(m.start(), m.end(), yuan + _digit_value_or_zero(m.group("jiao")) / 10, None, True))
+    for m in _JIAO.finditer(norm):
+        if any(f.start <= m.start() < f.end for f in out):
+            continue
+        value = _digit_value_or_zero(m.group("jiao")) / 10 + _digit_value_or_zero(m.group("fen")) / 100
+        out.append(Figure(m.start(), m.end(), round(value, 2), None, True))
+    return out
+
+
+def _digit_value(text: str) -> float | None:
+    return float(text) if text.isdigit() else chinese_number(text)
+
+
+def _digit_value_or_zero(text: str | None) -> float:
+    return (_digit_value(text) or 0.0) if text else 0.0
+
+
 def _joinable(a: Figure, b: Figure) -> bool:
     return a.high is None and b.high is None
 
@@ -121,6 +169,9 @@ def _bare(norm: str, f: Figure) -> float:
     m = _NUMBER.match(norm, f.start)
     if m is not None and m.group("ar"):
         return float(m.group("ar").replace(",", "")) + (float(m.group("tail")) / 10 if m.group("tail") else 0.0)
+    text = norm[f.start : f.end]
+    if text.endswith("万") and f.low >= 10000:
+        return f.low / 10000  # 八万 -> 8, so 六到八万 is 60000-80000
     return f.low / 1000 if f.low >= 1000 else f.low
 
 
@@ -146,9 +197,11 @@ def _figure(m: re.Match[str], norm: str) -> Figure | None:
     # Trim what cannot start or end an amount: 月休四天 -> 四; 一万二 stays whole.
     while text and text[0] in "十拾百佰千仟万" and text[0] != "十":
         text, start = text[1:], start + 1
+    if len(text) >= 3 and text[-1] == "一" and text[-2] != "十" and _PERIOD_ONE.match(norm, end - 1):
+        text, end = text[:-1], end - 1  # 三百八一天: 380 a day, not 三百八十一
     if not text:
         return None
-    if len(text) == 1 and not _CN_COUNTER.match(norm, end):
+    if len(text) == 1 and text != "俩" and not _CN_COUNTER.match(norm, end) and not _CN_RANGE_START.match(norm, end):
         return None  # 一般, 两班倒, 十字路口: a lone numeral without a counter is prose
     pair = _CN_PAIR.fullmatch(text)
     if pair is not None:  # 四五千 = 4000-5000, 七八百 = 700-800

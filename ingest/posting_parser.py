@@ -4,7 +4,7 @@ A pure function, no database: WeChat-group ads, job-site listings, workshop noti
 announcements in, a ``ParsedPosting`` out. ``as_json()`` gives these keys (units as in ``postings_dev.jsonl``):
 
 ==========================  ==============================================================================
-headcount                   招聘人数, int; 若干/数名 -> null
+headcount                   招聘人数, int; 若干/数名 -> null (``ingest.posting_headcount``)
 salary_min, salary_max      yuan per ``salary_period``; open ends null (see ``ingest.posting_pay``)
 salary_period               month | day | hour | piece | year
 age_min, age_max            years; ``男50女45`` -> age_max 50, reported unsure (``ingest.posting_person``)
@@ -52,9 +52,10 @@ from typing import Any
 from ingest.posting_benefit import find_board, find_job_kind, find_salary_notes, find_welfare_category
 from ingest.posting_certificate import find_certificates, unnamed_requirement
 from ingest.posting_contact import find_phone, find_place
+from ingest.posting_headcount import find_headcount
 from ingest.posting_number import Figure, find_figures
 from ingest.posting_pay import find_pay, negotiable
-from ingest.posting_person import find_ages, find_education, find_gender, find_headcount
+from ingest.posting_person import find_ages, find_education, find_gender
 from ingest.posting_position import Block, find_blocks
 from ingest.posting_result import CORE_FIELDS, ParsedPosting
 from ingest.posting_summary import inherit, summarise

@@ -34,8 +34,8 @@ _CLOSING = re.compile(
 )
 _HEAD = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*(?:(?:\d+|[一二两三四五六七八九十]+)\s*(?:名|人)|(?=\([^)]*\d[^)]*\)))")
 _SPACED = re.compile(r"\s*([\u4e00-\u9fff]{2,8})[ \t]+(?=[^\n]*\d)")
-# 普工50名，其中男工30名: a part of the jobs counted before, not another job.
-_PART_OF = re.compile(r"其中|包括|包含|含")
+# 普工50名，其中男工30名: a part of the jobs counted before, not another job; 现有保安30人: the staff.
+_PART_OF = re.compile(r"其中|包括|包含|含|现有|已有|共有|拥有")
 _LINE_LABEL = re.compile(r"\s*([\u4e00-\u9fff]{2,10}?)\s*[:]")
 
 
@@ -146,7 +146,9 @@ def _listed(norm: str, taxonomy: Taxonomy) -> list[Block]:
 
     ``钢筋工10名、木工5名，日工资300元``: the jobs follow each other with bare separators, so a job's block is its
     name, count and own (…) note, and what follows the list is shared. ``保洁员2名，月薪2000元；保安3名，月薪2500元``:
-    each job has its own words, so its block runs to the next job (the last one to the end of its sentence).
+    each job has its own words, so its block runs to the next job (the last one to the end of its sentence). When
+    each job before the last takes one clause (``厨师一名月薪六千，服务员两名月薪三千，包吃住，45岁以下``), the last
+    one does too, and the clauses after it are said of all the jobs.
     """
     for start, end in _lines(norm):
         names = []
@@ -155,7 +157,7 @@ def _listed(norm: str, taxonomy: Taxonomy) -> list[Block]:
             if (
                 name
                 and is_job(name[0], taxonomy)
-                and not _PART_OF.search(norm, max(start, m.start(1) - 2), name[1] + 2)
+                and not _PART_OF.search(norm, max(start, m.start(1) - 2), max(name[1] + 2, name[2]))
             ):
                 note = re.match(r"\s*\([^)]*\)", norm[m.end() : end])
                 names.append((name, m.start(), m.end() + (note.end() if note else 0)))
@@ -164,9 +166,10 @@ def _listed(norm: str, taxonomy: Taxonomy) -> list[Block]:
         between = [norm[a[2] : b[1]] for a, b in zip(names, names[1:], strict=False)]
         if all(re.fullmatch(r"[\s,、;；和及]*", gap) for gap in between):
             return [Block(n[0], n[1], n[2], s, e) for n, s, e in names]
-        stop = re.compile(r"[;；。]")
         blocks = [Block(a[0][0], a[0][1], a[0][2], a[1], b[1]) for a, b in zip(names, names[1:], strict=False)]
         last = names[-1]
+        one_clause = all(not re.search(r"[,，]", norm[b.start : b.end].rstrip(" ,，、")) for b in blocks)
+        stop = re.compile(r"[,，;；。]" if one_clause else r"[;；。]")
         tail = stop.search(norm, last[2], end)
         return [*blocks, Block(last[0][0], last[0][1], last[0][2], last[1], tail.start() if tail else end)]
     return []

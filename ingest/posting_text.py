@@ -1,7 +1,9 @@
 """The text of a posting as the parser reads it, with the way back to the text as it was written.
 
-Ads come from WeChat groups and job sites: full-width digits, emoji, ``～ — 一`` as dashes. The parser reads a
-normalised copy (NFKC per character, dashes folded to ``-``, a ``一`` between two digits read as a dash) and
+Ads come from WeChat groups and job sites: full-width digits, emoji, ``～ — 一`` as dashes, now and then a
+poster in traditional characters (``保安員 50歲以下 需持保安證``). The parser reads a normalised copy (NFKC per
+character, traditional characters folded to simplified by the one-for-one table ``traditional`` of
+``posting_phrases.json``, dashes folded to ``-``, a ``一`` between two digits read as a dash) and
 every span it reports is mapped back to offsets of the original text, so ``text[start:end]`` is what a person
 sees highlighted. Line breaks are kept: the first line is often the title, and a line is a clause.
 """
@@ -60,6 +62,7 @@ class Source:
 
 def prepare(text: str) -> Source:
     """Normalise ``text`` character by character, remembering where each normalised character came from."""
+    simplified = _simplified()
     parts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -67,13 +70,19 @@ def prepare(text: str) -> Source:
         folded = char if char.isascii() else unicodedata.normalize("NFKC", char)
         if char in "\u200b\u200c\u200d\u2060\ufeff":
             continue
-        folded = folded.translate(_DASHES).replace("\r", "\n").replace("\t", " ")
+        folded = folded.translate(_DASHES).translate(simplified).replace("\r", "\n").replace("\t", " ")
         parts.append(folded)
         starts.extend([i] * len(folded))
         ends.extend([i + 1] * len(folded))
     norm = "".join(parts)
     norm = _DIGIT_DASH.sub(lambda m: "-".center(len(m.group()), " "), norm)
     return Source(text, norm, starts, ends)
+
+
+@cache
+def _simplified() -> dict[int, str]:
+    table: dict[str, str] = phrases()["traditional"]
+    return str.maketrans(table)
 
 
 def clause_of(norm: str, pos: int) -> tuple[int, int]:

@@ -133,6 +133,47 @@ def test_chinese_numerals(text: str, value: int | None) -> None:
         ("跑腿代购，每单6元", 6, 6, "piece"),
         ("月薪4000-6000元，多劳多得上不封顶", 4000, None, "month"),
         ("月薪4000-6000元。奖金上不封顶", 4000, 6000, "month"),
+        # a 每天/一天 that opens the next statement is not the pay's period
+        ("村委会保洁 月补贴900元 每天工作四小时", 900, 900, "month"),
+        ("收苹果 每筐4元 一天能摘四十筐", 4, 4, "piece"),
+        ("护林员 补助1000元 每天巡山5小时", 1000, 1000, "month"),
+        ("门卫 月薪2600元 一天值班12小时", 2600, 2600, "month"),
+        ("帮厨 日薪150元 每天8小时", 150, 150, "day"),
+        ("220元一天 9个小时", 220, 220, "day"),
+        # the 一 of a period after a spoken amount
+        ("瓦工四百二一天", 420, 420, "day"),
+        ("保洁两千一个月", 2000, 2000, "month"),
+        ("一万二一个月", 12000, 12000, "month"),
+        # spoken yuan and jiao
+        ("剥蒜 一块五一斤", 1.5, 1.5, "piece"),
+        ("捡石头 三毛钱一块", 0.3, 0.3, "piece"),
+        ("串珠子 两毛五一串", 0.25, 0.25, "piece"),
+        ("锁边 2块5一件", 2.5, 2.5, "piece"),
+        # 块 counting things, not yuan
+        ("铺路砖 一块0.5元", 0.5, 0.5, "piece"),
+        ("码砖 一块砖一毛", 0.1, 0.1, "piece"),
+        # a unit of work right before the amount
+        ("拉沙 跑一趟两百", 200, 200, "piece"),
+        ("收麦子 每亩80", 80, 80, "piece"),
+        ("挖沟 按米算 每米12元", 12, 12, "piece"),
+        ("点工三百", 300, 300, "day"),
+        ("每垄5元 拔草", 5, 5, "piece"),
+        ("采棉花 每千克1.8元", 1.8, 1.8, "piece"),
+        ("卸砖 每千块20元", 20, 20, "piece"),
+        ("陪诊 一个钟30块", 30, 30, "hour"),
+        ("每个工时26元", 26, 26, "hour"),
+        # places and working time name no period
+        ("跑天津港 工资9000", 9000, 9000, "month"),
+        ("天水线路 薪资8500", 8500, 8500, "month"),
+        ("月休4天 工资4300", 4300, 4300, "month"),
+        ("做六休一 薪资3900", 3900, 3900, "month"),
+        ("上班10小时 工资五千", 5000, 5000, "month"),
+        ("月薪3600 年龄20-40", 3600, 3600, "month"),
+        # 多劳多得 is no open end; a lone digit opens a range
+        ("派单员 每单2元 多劳多得", 2, 2, "piece"),
+        ("年薪五到七万", 50000, 70000, "year"),
+        ("月薪三到四千", 3000, 4000, "month"),
+        ("护理员 女 四十五到五十五 一个月三千八", 3800, 3800, "month"),  # the range is an age
     ],
 )
 def test_pay(text: str, low: float | None, high: float | None, period: str) -> None:
@@ -153,6 +194,8 @@ def test_pay(text: str, low: float | None, high: float | None, period: str) -> N
         "投资200万元建设的帮扶车间",
         "年出栏1万头的养猪场",
         "已带动3千余人就业",
+        "一块地三亩",
+        "夫妻俩一起来",
     ],
 )
 def test_numbers_that_are_no_pay(text: str) -> None:
@@ -230,6 +273,35 @@ def test_widened_age_limit_gives_the_wider_limit_and_asks() -> None:
     assert "age_max" in out["unsure"]
 
 
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("男20-55 女20-50", 20, 55),
+        ("女22-45，男22-50", 22, 50),
+        ("男性：18-60岁；女性：18-55岁", 18, 60),
+        ("男18-50周岁 女20-45周岁", 18, 50),
+    ],
+)
+def test_age_ranges_by_sex_give_the_loosest_limits_and_ask(text: str, low: int, high: int) -> None:
+    out = parsed(text)
+    assert (out["age_min"], out["age_max"], out["gender"]) == (low, high, None)
+    assert "age_max" in out["unsure"]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "gender"),
+    [
+        ("男20-45", 20, "male"),
+        ("女 20到45", 20, "female"),
+        ("限男性，22-45", 22, "male"),
+        ("要求：男，20-45", 20, "male"),
+    ],
+)
+def test_age_range_right_after_the_sex_needs_no_unit(text: str, low: int, gender: str) -> None:
+    out = parsed(text)
+    assert (out["age_min"], out["age_max"], out["gender"]) == (low, 45, gender)
+
+
 def test_sex_specific_lower_age_limit_gives_the_lower_limit() -> None:
     out = parsed("面向大龄劳动力（女45周岁以上、男50周岁以上）")
     assert (out["age_min"], out["age_max"]) == (45, None)
@@ -275,6 +347,48 @@ def test_sex_specific_lower_age_limit_gives_the_lower_limit() -> None:
         ("宿舍4人间", None),
         ("满10人报销车费", None),
         ("18-45岁", None),
+        # numbers in all forms
+        ("急招叉车工3人", 3),
+        ("招聘质检员两名", 2),
+        ("需要客服10位", 10),
+        ("急需厨师一人", 1),
+        ("找俩帮手", 2),
+        ("还要俩", 2),
+        ("招小工二十个", 20),
+        ("人数：5", 5),
+        ("仓管（5人）", 5),
+        ("招3-5人", None),
+        # spoken: the count, 个 and who is wanted, or the count closing the statement
+        ("要8个男的 搬家具", 8),
+        ("要三个女的", 3),
+        ("小区要两个扫地的", 2),
+        ("要一个看仓库的老师傅", 1),
+        ("找一个做饭的", 1),
+        ("拖拉机手要一个 会开就行", 1),
+        ("还缺三个，速来", 3),
+        ("后厨差两个", 2),
+        # no headcount
+        ("公司规模2000人", None),
+        ("员工600余人", None),
+        ("工厂职工800多名", None),
+        ("团队40人", None),
+        ("宿舍4人间", None),
+        ("两人一间", None),
+        ("一间住6人", None),
+        ("年龄段18-40", None),
+        ("已有30人报名", None),
+        ("去年带动200人就业", None),
+        ("5人一组", None),
+        ("每班3人", None),
+        ("每班工作4人", None),
+        ("4人一班", None),
+        ("需要两个小时的车程", None),
+        ("照顾一个老人的", None),
+        ("夫妻俩", None),
+        # a hiring word after the number that does not count
+        ("占地300亩 员工1200人 现招电工4名", 4),
+        ("已带动60户增收 今年再招20人", 20),
+        ("现有保安30人，招保安队长1名", 1),
     ],
 )
 def test_headcount(text: str, count: int | None) -> None:
@@ -304,6 +418,11 @@ def test_headcount(text: str, count: int | None) -> None:
         ("月薪3000，联系电话13903508888 李阿姨", None),
         ("找做饭阿姨", "female"),
         ("适合宝妈", None),
+        ("女的也要", None),
+        ("男的也行", None),
+        ("女工也收", None),
+        ("以男工为主 女的也可以", None),
+        ("要三个小伙子", "male"),
     ],
 )
 def test_gender(text: str, gender: str | None) -> None:
@@ -340,6 +459,12 @@ def test_gender(text: str, gender: str | None) -> None:
         ("A2/B2驾照，有货运资格证", ["机动车驾驶证A2", "机动车驾驶证B2", "道路货物运输驾驶员从业资格证"], []),
         ("有养老护理员证书者工资另加200元", [], ["养老护理员"]),
         ("护理员，持证者优先", [], []),  # no certificate named
+        ("需钢筋工8人", [], []),  # the job hired, not its certificate
+        ("需要电焊工2名", [], []),
+        ("要求电工 月薪5000", [], []),
+        ("持有维修电工", ["电工"], []),
+        ("有维修电工等级证书优先", [], ["电工"]),
+        ("需持保安證", ["保安员证"], []),  # traditional characters
     ],
 )
 def test_certificates(text: str, required: list[str], preferred: list[str]) -> None:
@@ -413,6 +538,38 @@ def test_title_line_is_no_certificate_of_the_next_line() -> None:
         ("吃住在场里", True, True),
         ("提供吃住", True, True),
         ("吃住不包", False, False),
+        # cooking is the job, not a meal given
+        ("每天中午做一顿饭", None, None),
+        ("给工人做三顿饭 包住", None, True),
+        # wordings of meals and housing given or not
+        ("包吃主", True, True),
+        ("包吃往", True, True),
+        ("食堂自费", False, None),
+        ("在食堂吃饭自己掏钱", False, None),
+        ("食堂刷卡消费", False, None),
+        ("吃住都管", True, True),
+        ("吃的住的都管", True, True),
+        ("吃饭住宿都免费", True, True),
+        ("吃住不要钱", True, True),
+        ("住宿不要钱", None, True),
+        ("中午饭管", True, None),
+        ("中午管一顿", True, None),
+        ("吃饭不管 住宿管", False, True),
+        ("供应午餐", True, None),
+        ("免餐费", True, None),
+        ("免住宿费", None, True),
+        ("需自己租房", None, False),
+        ("宿舍费用自理", None, False),
+        ("住工地宿舍 伙食自理", False, True),
+        ("吃饭住宿自理", False, False),
+        ("住宿：4人间", None, True),
+        ("两人一间", None, True),
+        ("住宿管理员", None, None),
+        ("中餐免费", True, None),
+        ("晚饭自理", False, None),
+        ("饭钱公司出", True, None),
+        ("住宿费公司出", None, True),
+        ("中餐馆服务员", None, None),
     ],
 )
 def test_meals_and_housing(text: str, meals: bool | None, housing: bool | None) -> None:
@@ -760,3 +917,32 @@ def test_any_chinese_text_is_read_without_error(text: str) -> None:
 @given(st.lists(_AD_WORDS, max_size=40).map("".join))
 def test_ad_like_text_keeps_the_invariants(text: str) -> None:
     _check_invariants(text, parse_posting(text, default_taxonomy()))
+
+
+def test_traditional_characters_are_read_and_shown_as_written() -> None:
+    out = parsed("招聘保安員3名 男 50歲以下 需持保安證")
+    assert (out["headcount"], out["age_max"], out["certificates_required"]) == (3, 50, ["保安员证"])
+    assert out["evidence"]["age_max"][0]["text"] == "50歲以下"
+
+
+def test_listed_jobs_of_one_clause_each_share_the_clauses_after_the_last() -> None:
+    out = parsed("饭店招人：厨师一名月薪六千，服务员两名月薪三千，包吃住，年龄45以下")
+    first = out["positions"][0]
+    assert (first["headcount"], first["salary_min"], first["age_max"], first["meals"], first["housing"]) == (
+        1,
+        6000,
+        45,
+        True,
+        True,
+    )
+
+
+def test_listed_jobs_of_several_clauses_keep_the_last_clauses_to_the_last_job() -> None:
+    out = parsed("招聘厨师1名，月薪5000元，服务员3名，月薪2800元，女")
+    assert [p["gender"] for p in out["positions"]] == [None, "female"]
+
+
+def test_count_followed_by_a_note_in_brackets() -> None:
+    out = parsed("招聘：叉车工2人（持叉车证）5500元/月；普工10人 4500元/月；包住")
+    assert [p["headcount"] for p in out["positions"]] == [2, 10]
+    assert out["positions"][0]["certificates_required"] == ["叉车司机"]
