@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from api.cli_matcher import candidates, evaluate, recommend, train
 from api.cli_postings import ingest_ads, ingest_employers, ingest_postings, parse_posting_cmd, postings_app
 from api.settings import Settings, load_settings
 from ingest.ledger import FileReport, LedgerImport
@@ -42,6 +43,10 @@ ingest_app.command("employers")(ingest_employers)
 ingest_app.command("postings")(ingest_postings)
 ingest_app.command("ads")(ingest_ads)
 app.command("parse-posting")(parse_posting_cmd)
+app.command("candidates")(candidates)
+app.command("recommend")(recommend)
+app.command("train")(train)
+app.command("evaluate")(evaluate)
 console = Console()
 err = Console(stderr=True)
 
@@ -228,7 +233,26 @@ def demo_load(
     postings = out / "postings_report.json"
     ingest_postings([out / "postings.xlsx"], report=postings, rejects=out / "postings_rejects.xlsx", drafts=False)
     ingest_ads(out / "ads.jsonl", open_sure=True)
+    demo_history(seed=seed)
     engine.dispose()
+
+
+@demo_app.command("history")
+def demo_history(seed: Annotated[int, typer.Option()] = 20261128) -> None:
+    """为演示城市生成过去三年的推荐、上岗和留存记录（排序模型的训练数据）。"""
+    from ingest.demo.history import generate_history
+
+    settings = _settings()
+    engine = build_engine(settings.db_url)
+    try:
+        with session_scope(build_session_factory(engine)) as session:
+            summary = generate_history(session, seed=seed, today=dt.date.today())
+    except AnyeError as exc:
+        err.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    console.print(summary.message)
 
 
 @app.command("serve")

@@ -1,0 +1,125 @@
+"""The fast paths of a candidate search give what the plain rules, features and index give."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher.eligibility import RULES, Rule, evaluate
+from matcher.features import occupation_levels
+from matcher.frame import Demand
+from matcher.index import TextIndex
+from matcher.policy import certificates_held
+from matcher.screen import WorkerStatics, screen
+from models.vocab import Health, LabourCapacity, PlaceRange, PostingStatus, Sex
+from tests.matcher.frames import (
+    TAIYUAN_COUNTY,
+    XINFU_COUNTY,
+    YUANPING,
+    YUANPING_COUNTY,
+    P,
+    Vocabs,
+    W,
+    born,
+    pairs,
+    postings,
+    workers,
+)
+
+NOWHERE = (float("nan"), float("nan"))
+WORKERS = [
+    W(),
+    W(available=False),
+    W(birth=born(15)),
+    W(birth=born(62), sex=Sex.FEMALE),
+    W(birth=None),
+    W(birth=born(58), labour=LabourCapacity.WEAK),
+    W(labour=None, health=Health.SERIOUS),
+    W(sex=None, birth=born(61)),
+    W(sex=Sex.FEMALE, wish_place=PlaceRange.LOCAL),
+    W(wish_place=None, place=YUANPING, county=YUANPING_COUNTY),
+    W(wish_place=PlaceRange.PROVINCE, place=NOWHERE, county=YUANPING_COUNTY),
+    W(wish_place=PlaceRange.ANYWHERE, place=NOWHERE, county=0),
+    W(cadre=True, terms=3, lifted=False),
+    W(monitored=True, lifted=False, terms=1),
+    W(certificates={"叉车司机": None, "电工": "2026-01-01"}, wishes=["6-30-05-01"]),
+    W(certificates={"叉车司机": "2030-01-01", "电工": "2030-01-01"}, skills=["6-30-05-02", "4-01-01-01"]),
+]
+POSTINGS = [
+    P(),
+    P(status=PostingStatus.FILLED),
+    P(places_left=0),
+    P(deadline="2026-11-01"),
+    P(age_min=18, age_max=45),
+    P(age_max=60, sex_required=Sex.FEMALE),
+    P(age_min=50),
+    P(demand=Demand.HEAVY, required=["叉车司机"]),
+    P(demand=Demand.LIGHT, required=["叉车司机", "电工"], occupation="6-30-05-01"),
+    P(demand=-1, place=YUANPING, county=YUANPING_COUNTY),
+    P(place=NOWHERE, county=TAIYUAN_COUNTY, out_of_area=True),
+    P(place=NOWHERE, county=0),
+    P(public_welfare=True, hire_age_max=65, photovoltaic=True),
+    P(public_welfare=True, hire_age_min=40, max_terms=2, county=XINFU_COUNTY),
+    P(public_welfare=True, local_registration=False, exclude_cadres=False, county=YUANPING_COUNTY),
+]
+
+
+@pytest.mark.parametrize("policy", [{}, {"apply_sex_requirement": True, "working_age_female": (16, 55)}])
+def test_screening_one_posting_finds_the_same_workers_as_every_rule(policy: dict[str, object]) -> None:
+    vocabs = Vocabs()
+    w, p = workers(vocabs, *WORKERS), postings(vocabs, *POSTINGS)
+    ctx = vocabs.context(**policy)
+    statics = WorkerStatics(w, ctx.today, ctx.policy)
+    live = np.ones(len(w), dtype=np.bool_)
+    live[0] = False  # a removed worker is never screened in
+    wi, pi = pairs(len(w), len(p))
+    eligible = evaluate(w, wi, p, pi, ctx).eligible.reshape(len(w), len(p)) & live[:, None]
+    for row in range(len(p)):
+        assert screen(statics, live, p, row, ctx, RULES).tolist() == np.flatnonzero(eligible[:, row]).tolist()
+
+
+def test_a_rule_screening_does_not_know_still_applies() -> None:
+    vocabs = Vocabs()
+    w, p = workers(vocabs, *WORKERS), postings(vocabs, *POSTINGS)
+    ctx = vocabs.context()
+    only_women = Rule("women", "仅限女性", lambda ws, wi, ps, pi, c: ws.sex[wi] == 1, lambda *a: {})
+    found = screen(WorkerStatics(w, ctx.today, ctx.policy), np.ones(len(w), bool), p, 0, ctx, (*RULES, only_women))
+    assert found.tolist() == [8]
+
+
+def test_certificates_and_occupations_of_pairs_match_a_row_by_row_count() -> None:
+    vocabs = Vocabs()
+    w, p = workers(vocabs, *WORKERS), postings(vocabs, *POSTINGS)
+    wi, pi = pairs(len(w), len(p))
+    held = certificates_held(w.certificates, wi, p.certificates_required, pi, vocabs.context().today)
+    for k, (a, b) in enumerate(zip(wi.tolist(), pi.tolist(), strict=True)):
+        own = w.certificates[a]
+        valid = {c for c, d in zip(own.indices, own.data, strict=True) if d >= vocabs.context().today}
+        assert held[k] == len(valid & set(p.certificates_required[b].indices.tolist()))
+    one = np.full(len(w), 8)  # the posting for 6-30-05-01: the single-posting path
+    levels = occupation_levels(w, np.arange(len(w)), p, one, vocabs.occupations)
+    assert levels.tolist() == [0] * 14 + [4, 3]
+    mixed = occupation_levels(w, wi, p, pi, vocabs.occupations).reshape(len(w), len(p))
+    assert mixed[:, 8].tolist() == levels.tolist() and mixed[:, 0].tolist() == [0] * len(w)
+
+
+def test_scores_of_some_rows_and_queries_from_the_other_index_are_the_plain_ones() -> None:
+    texts = ["电焊 开车", "保洁 家政服务", "", "叉车司机 电工 叉车", "厨师 会做饭 面点", "保洁"]
+    postings_ = ["招聘保洁员 负责公共区域清扫", "叉车司机 持证上岗", "厨师 包吃住"]
+    workers_index, postings_index = TextIndex(str.split), TextIndex(str.split)
+    workers_index.build(np.arange(len(texts), dtype=np.int64), texts)
+    postings_index.build(np.arange(len(postings_), dtype=np.int64), postings_)
+    workers_index.upsert(99, "保洁 叉车")
+    for row, text in enumerate(postings_):
+        query = postings_index.query_of(row, workers_index)
+        plain = workers_index.vectorize([text])
+        assert (query != plain).nnz == 0 and query.data.tolist() == plain.data.tolist()
+        full = workers_index.scores(plain)
+        for rows in (np.arange(len(full)), np.array([1, 3, 6]), np.array([], dtype=np.intp)):
+            assert workers_index.scores_at(query, rows).tolist() == full[rows].tolist()
+
+
+def test_every_rule_has_a_screening_mask() -> None:
+    from matcher.screen import _FAST
+
+    assert {rule.check for rule in RULES} == set(_FAST)
