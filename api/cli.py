@@ -213,7 +213,7 @@ def demo_load(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="数据库里已有人员时什么也不做")] = False,
     seed: Annotated[int, typer.Option()] = 20261128,
 ) -> None:
-    """生成演示城市并导入数据库（make run 使用）。"""
+    """生成演示城市并导入数据库，生成历史推荐记录并训练排序模型（make run 使用）。"""
     from ingest.demo import generate_city
 
     settings = _settings()
@@ -234,6 +234,10 @@ def demo_load(
     ingest_postings([out / "postings.xlsx"], report=postings, rejects=out / "postings_rejects.xlsx", drafts=False)
     ingest_ads(out / "ads.jsonl", open_sure=True)
     demo_history(seed=seed)
+    try:
+        train()  # the demo ranks with a model trained on its history
+    except typer.Exit:
+        err.print("[yellow]未能训练排序模型，推荐将按加权评分排序。[/yellow]")
     engine.dispose()
 
 
