@@ -30,7 +30,7 @@ from models.errors import InvalidInput
 from models.match import Match
 from models.taxonomy import Taxonomy
 
-__all__ = ["MIN_OUTCOMES", "Evaluation", "build_matcher", "evaluate_model", "train_model"]
+__all__ = ["MIN_OUTCOMES", "Evaluation", "build_matcher", "evaluate_model", "refresh", "train_model"]
 
 # Below this many known outcomes (or positives) the transparent weighted score ranks instead of a model.
 MIN_OUTCOMES = 200
@@ -66,6 +66,31 @@ def build_matcher(
     matcher = Matcher(analyzer, _names(vocab, taxonomy), scorer=scorer, policy=policy)
     matcher.load(workers, postings)
     return matcher
+
+
+def refresh(
+    matcher: Matcher,
+    session: Session,
+    *,
+    today: dt.date,
+    worker_ids: Sequence[int] = (),
+    posting_ids: Sequence[int] = (),
+) -> None:
+    """Bring changed workers and postings into ``matcher`` without a rebuild: each is reloaded, and one that
+    no longer qualifies (no labour capacity; a posting no longer open) is removed."""
+    vocab = Vocabularies(matcher.names.certificates, matcher.names.occupations)
+    if worker_ids:
+        rows = load_workers(session, vocab, today=today, ids=worker_ids)
+        for gone in set(worker_ids) - set(rows.worker_id.tolist()):
+            matcher.remove_worker(gone)
+        if len(rows):
+            matcher.upsert_workers(rows)
+    if posting_ids:
+        rows_p = load_postings(session, vocab, today=today, ids=posting_ids)
+        for gone in set(posting_ids) - set(rows_p.posting_id.tolist()):
+            matcher.remove_posting(gone)
+        if len(rows_p):
+            matcher.upsert_postings(rows_p)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,13 @@ from ingest.demo import generate_city
 from ingest.demo.history import generate_history
 from matcher.load import day
 from matcher.search import FallbackScorer, ModelScorer
-from matcher.service import build_matcher, evaluate_model, train_model
+from matcher.service import build_matcher, evaluate_model, refresh, train_model
 from matcher.tokenizer import Tokenizer
 from models.crypto import PersonalDataCipher
+from models.errors import NotFound
 from models.posting import Posting
 from models.taxonomy import default_taxonomy
+from models.worker import Worker
 from tests.ingest.test_demo_history import SEED, TODAY, load_small_city
 
 
@@ -76,3 +78,23 @@ def test_a_trained_model_ranks_with_probabilities(city: Session, tokenizer: Toke
     assert isinstance(matcher.scorer, ModelScorer) and matcher.scorer.version == meta.version
     proposals = [c for p in _open_postings(city) for c in matcher.candidates(p, today=day(TODAY), top=5)]
     assert proposals and all(c.probability is not None and 0.0 <= c.probability <= 1.0 for c in proposals)
+
+
+def test_a_worker_who_found_work_and_a_new_opening_show_at_once(city: Session, tokenizer: Tokenizer) -> None:
+    matcher = build_matcher(city, tokenizer.tokens, default_taxonomy(), today=TODAY)
+    posting_id = next(p for p in _open_postings(city) if matcher.candidates(p, today=day(TODAY), top=1))
+    (first,) = matcher.candidates(posting_id, today=day(TODAY), top=1)
+    worker = city.get(Worker, first.id)
+    assert worker is not None
+    worker.employment_status = "county"  # 县内务工: found work
+    posting = city.get(Posting, posting_id)
+    assert posting is not None
+    posting.status = "paused"
+    city.flush()
+    refresh(matcher, city, today=TODAY, worker_ids=[first.id], posting_ids=[posting_id])
+    with pytest.raises(NotFound):
+        matcher.candidates(posting_id, today=day(TODAY), top=1)
+    posting.status = "open"
+    city.flush()
+    refresh(matcher, city, today=TODAY, posting_ids=[posting_id])
+    assert first.id not in {c.id for c in matcher.candidates(posting_id, today=day(TODAY), top=50)}
