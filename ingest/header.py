@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -453,28 +454,38 @@ def _is_column_numbers(row: Sequence[Cell]) -> bool:
 
 def is_marker_row(row: list[Cell]) -> bool:
     """A totals, notes or signature row (合计, 小计, 填表说明, 审核人 ...): never a person."""
-    texts: list[str] = []
+    return _row_kind(row) is True
+
+
+def _row_kind(row: Sequence[Cell]) -> bool | None:
+    """Whether one of the row's first two non-blank cells opens with an end marker; None for a blank row."""
+    seen = 0
     for v in row:
-        if v is not None and (t := cell_text(v).replace(" ", "")):
-            texts.append(t)
-            if len(texts) == 2:
-                break
-    return any(t.startswith(_END_MARKERS) for t in texts)
+        if v is None:
+            continue
+        if v.__class__ is str:
+            t = cell_text(v).replace(" ", "")
+            if not t:
+                continue
+            if t.startswith(_END_MARKERS):
+                return True
+        elif isinstance(v, float) and math.isnan(v):  # pandas' blank
+            continue
+        # a number, date or yes/no cell is never a marker (no marker opens with a digit, 是 or 否), but counts
+        seen += 1
+        if seen == 2:
+            return False
+    return False if seen else None
 
 
 def _end_row(sheet: Sheet, first: int) -> int:
     """The totals or notes row after the data, else one past the last non-empty row."""
     last = first - 1
     for r in range(first, len(sheet.rows)):
-        texts: list[str] = []
-        for v in sheet.rows[r]:
-            if v is not None and (t := cell_text(v).replace(" ", "")):
-                texts.append(t)
-                if len(texts) == 2:
-                    break
-        if not texts:
+        kind = _row_kind(sheet.rows[r])
+        if kind is None:
             continue
-        if any(t.startswith(_END_MARKERS) for t in texts):
+        if kind:
             return r
         last = r
     return last + 1

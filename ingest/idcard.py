@@ -23,6 +23,7 @@ from models.vocab import Sex
 __all__ = ["IdNumber", "age_on", "id_check_digit", "normalise_id_number"]
 
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+_ZERO_WEIGHT = ord("0") * sum(_WEIGHTS)
 _CHECK_CHARS = "10X98765432"
 # First two digits: provinces, plus 71 台湾, 81 香港, 82 澳门, 83 (台湾居民居住证), 91 (外国人永久居留).
 _PROVINCES = frozenset(
@@ -68,7 +69,8 @@ def id_check_digit(first17: str) -> str:
     """The MOD 11-2 check character for the first 17 digits; ValueError if they are not 17 digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError("first17 must be 17 ASCII digits")
-    return _CHECK_CHARS[sum(map(operator.mul, map(int, first17), _WEIGHTS)) % 11]
+    # the bytes of ASCII digits are the digits plus 48 ("0"): weigh the bytes, take the 48s off after
+    return _CHECK_CHARS[(sum(map(operator.mul, first17.encode(), _WEIGHTS)) - _ZERO_WEIGHT) % 11]
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
@@ -85,6 +87,22 @@ def normalise_id_number(raw: object, *, today: dt.date | None = None) -> Checked
     text = _id_text(raw)
     if isinstance(text, Checked):
         return text
+    if not (len(text) == 18 and text.isascii() and text[:17].isdigit() and text[17] in _CHECK_CHARS):
+        repaired = _repaired(text)  # not the usual clean number
+        if isinstance(repaired, Checked):
+            return repaired
+        text = repaired
+    if len(text) == 15:
+        first17 = text[:6] + "19" + text[6:]
+        return _checked(first17, id_check_digit(first17), upgraded=True, today=today)
+    check = id_check_digit(text[:17])
+    if check != text[17]:
+        return fail("id_bad_checksum")
+    return _checked(text[:17], check, upgraded=False, today=today)
+
+
+def _repaired(text: str) -> str | Checked[IdNumber]:
+    """A cleaned cell that is not 17 digits and a check character: the 15-digit form, or the verdict."""
     if not text:
         return fail("id_missing")
     if _SCIENTIFIC.fullmatch(text):
@@ -96,13 +114,7 @@ def normalise_id_number(raw: object, *, today: dt.date | None = None) -> Checked
         text = digits.group(1)
     if not _SHAPE.fullmatch(text):
         return fail("id_bad_format", f"应为18位（或旧的15位），实为{len(text)}个字符" if text else None)
-    if len(text) == 15:
-        first17 = text[:6] + "19" + text[6:]
-        return _checked(first17, id_check_digit(first17), upgraded=True, today=today)
-    check = id_check_digit(text[:17])
-    if check != text[17]:
-        return fail("id_bad_checksum")
-    return _checked(text[:17], check, upgraded=False, today=today)
+    return text
 
 
 def _id_text(raw: object) -> str | Checked[IdNumber]:

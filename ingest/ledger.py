@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Session
 from ingest.fields import LEDGER_FIELDS
 from ingest.ledger_read import ReadOptions, RejectedRow, RowRead, SheetSeen, Start, read_in_child, read_ledger
 from ingest.ledger_row import ATTRIBUTE_OF_FIELD, PersonRecord
-from ingest.ledger_writer import LedgerWriter, Pending
+from ingest.ledger_writer import ATTRIBUTES, LedgerWriter, Pending
 from ingest.problem import CODES, Problem
 from models.base import utcnow
 from models.crypto import PersonalDataCipher
@@ -38,6 +40,7 @@ Progress = Callable[[int, int], None]
 _FLUSH_EVERY = 2000
 # Files larger than this are read in a child process (see ingest.ledger_read.read_in_child).
 PARALLEL_FROM_BYTES = 1_000_000
+_SWITCH_INTERVAL = 0.001  # seconds (see _quick_handovers)
 
 
 @dataclass(slots=True)
@@ -55,8 +58,16 @@ class FileReport:
 
 @dataclass(slots=True)
 class _Seen:
-    where: str
-    fingerprint: dict[str, Any]
+    """The first row of a person in this run: where it was, and what repeats are compared on."""
+
+    file: str
+    sheet: str
+    row: int
+    fingerprint: tuple[Any, ...]
+
+    @property
+    def where(self) -> str:
+        return f"{self.file} / {self.sheet} / 第{self.row}行"
 
 
 class LedgerImport:
@@ -114,7 +125,9 @@ class _FileImport:
         self.report = report
         self.start = start
         self.seen_here = seen_here
-        self.writer = LedgerWriter(run._session, run._cipher, start.as_of, run._actor)
+        self.writer = LedgerWriter(
+            run._session, run._cipher, start.as_of, run._actor, expected_rows=start.total_rows, sync=self._wait
+        )
         self.batch = self.writer.repo.add_batch(
             kind="ledger", file_name=path.name, file_sha256=report.sha256, actor=run._actor, as_of=start.as_of
         )
@@ -125,9 +138,9 @@ class _FileImport:
         self._writing: Future[None] | None = None
 
     def run(self, events: Iterator[Start | SheetSeen | RowRead]) -> None:
-        """Consume the reader's events; each full batch of rows is written by one writer thread while
-        this thread goes on with the next (the database works while Python does)."""
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-writer") as pool:
+        """Consume the reader's events; each full batch of rows is planned here and written by one writer
+        thread while this thread goes on with the next (the database works while Python does)."""
+        with _quick_handovers(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-writer") as pool:
             self._pool = pool
             try:
                 for event in events:
@@ -171,11 +184,13 @@ class _FileImport:
         fingerprint = _fingerprint(row.record)
         first = self.seen_here.get(row.digest) or self.owner._seen.get(row.digest)
         if first is None:
-            self.seen_here[row.digest] = _Seen(row.where, fingerprint)
+            self.seen_here[row.digest] = _Seen(self.report.file, row.sheet, row.row, fingerprint)
             return False
         self.duplicates += 1
         differ = [
-            _label(k) for k in first.fingerprint.keys() & fingerprint.keys() if first.fingerprint[k] != fingerprint[k]
+            _label(key)
+            for key, a, b in zip(_FINGERPRINT_KEYS, first.fingerprint, fingerprint, strict=True)
+            if a is not _ABSENT and b is not _ABSENT and a != b
         ]
         if not differ:
             code, detail = "duplicate_row", f"与 {first.where} 重复"
@@ -187,6 +202,9 @@ class _FileImport:
     def _flush(self) -> None:
         if not self.pending:
             return
+        # planning (encrypting included) runs while the last batch is written; it waits only if it needs the
+        # database (LedgerWriter's sync)
+        self.writer.plan(self.pending, self.batch.id)
         self._wait()  # one batch in flight at a time: writes stay in order and memory stays bounded
         assert self._pool is not None
         self._writing = self._pool.submit(self.writer.write, self.pending, self.batch.id)
@@ -207,16 +225,22 @@ class _FileImport:
         self.owner._session.flush()
 
 
-def _fingerprint(record: PersonRecord) -> dict[str, Any]:
-    """What two rows of one person are compared on; only fields both rows have count."""
-    out: dict[str, Any] = {k: v for k, v in record.attrs.items() if k != "phone"}
-    out["name"] = record.name
-    if "phone" in record.attrs:
-        out["phone"] = tuple(record.phones)
-    for k in ("household_number", "site"):
-        if record.household.get(k):
-            out[k] = record.household[k]
-    return out
+_ABSENT = object()  # a field the row has no column for (never differs)
+_FINGERPRINT_KEYS = (*ATTRIBUTES, "name", "phone", "household_number", "site")
+_ABSENTS = (_ABSENT,) * len(ATTRIBUTES)
+
+
+def _fingerprint(record: PersonRecord) -> tuple[Any, ...]:
+    """What two rows of one person are compared on (in the order of ``_FINGERPRINT_KEYS``); only fields
+    both rows have count. A tuple, not a dict: one is kept for every person of a run."""
+    attrs, household = record.attrs, record.household
+    return (
+        *map(attrs.get, ATTRIBUTES, _ABSENTS),
+        record.name,
+        tuple(record.phones) if "phone" in attrs else _ABSENT,
+        household.get("household_number") or _ABSENT,
+        household.get("site") or _ABSENT,
+    )
 
 
 _FIELD_OF_ATTRIBUTE = {attribute: name for name, attribute in ATTRIBUTE_OF_FIELD.items()}
@@ -224,6 +248,19 @@ _FIELD_OF_ATTRIBUTE = {attribute: name for name, attribute in ATTRIBUTE_OF_FIELD
 
 def _label(key: str) -> str:
     return LEDGER_FIELDS.get(_FIELD_OF_ATTRIBUTE.get(key, key), key)
+
+
+@contextmanager
+def _quick_handovers() -> Iterator[None]:
+    """A shorter thread switch interval while a file is written. The writer thread waits for PostgreSQL
+    many times per batch, and each time needs the GIL back from the thread that plans the next batch:
+    with Python's default of 5 ms, those hand-overs rather than the database set the pace."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, _SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _sha256(path: Path) -> str:

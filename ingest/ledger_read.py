@@ -13,9 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
+import operator
+import pickle
+import queue
 import re
-from collections.abc import Generator, Iterator
+import threading
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +39,7 @@ _NAME_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2}
 # Columns Anye adds to a rejects workbook (ingest.ledger_report); not data when it comes back corrected.
 REJECTS_BOOKKEEPING = frozenset({"未导入原因", "来源文件", "来源工作表", "原行号"})
 _BATCH = 500  # events per message from the child process
+_AHEAD = 32  # messages the child may send before this process has taken them
 
 
 @dataclass(slots=True)
@@ -85,7 +91,7 @@ class SheetSeen:
 @dataclass(slots=True)
 class RowRead:
     """One data row. ``record`` (with ``digest`` and ``household_key``) when it is to be written,
-    ``rejected`` when not; ``where`` names the row for messages about repeats."""
+    ``rejected`` when not."""
 
     sheet: str
     row: int
@@ -93,7 +99,6 @@ class RowRead:
     record: PersonRecord | None
     digest: str
     household_key: tuple[str, str]
-    where: str
     rejected: RejectedRow | None
 
     def __reduce__(self) -> tuple[type[RowRead], tuple[Any, ...]]:
@@ -107,7 +112,6 @@ class RowRead:
                 self.record,
                 self.digest,
                 self.household_key,
-                self.where,
                 self.rejected,
             ),
         )
@@ -171,20 +175,21 @@ def _seen(sheet: Sheet, table: Table) -> SheetSeen:
 
 
 def _rows(file: str, sheet: Sheet, table: Table, parser: RowParser, options: ReadOptions) -> Iterator[RowRead]:
-    fields = {f: i for f, i in table.field_columns().items() if f != "seq"}
+    header = [c.header for c in table.columns]
+    width = len(header)
+    fields = {f: i for f, i in table.field_columns().items() if f != "seq" and i < width}
     # a column without a header is still kept, named by its letter, so two of them never collide
     others = {
         c.index: c.header or f"（{_letter(c.index)}列）"
         for c in table.columns
-        if c.field is None and c.header not in REJECTS_BOOKKEEPING
+        if c.field is None and c.header not in REJECTS_BOOKKEEPING and c.index < width
     }
-    header = [c.header for c in table.columns]
     columns: dict[str, str] = {c.field: c.header for c in table.columns if c.field}
     origin = sheet.merged_origin()
     merged_rows = {r for r, _ in origin}
     cursor = _HouseholdCursor()
-    width = len(header)
     padding: list[Cell] = [None] * width
+    names, pick = list(fields), _picker(list(fields.values()))
     id_col, name_col = fields.get("id_number"), fields.get("name")
     for r in range(table.first_data_row, len(sheet.rows)):
         row = sheet.rows[r]
@@ -196,11 +201,18 @@ def _rows(file: str, sheet: Sheet, table: Table, parser: RowParser, options: Rea
             values = [_cell(sheet, row, r, c, origin) for c in range(width)]
         else:
             values = row[:width] + padding[: width - len(row)] if len(row) < width else row[:width]
-        cells = {f: values[i] for f, i in fields.items() if i < width}
+        cells = dict(zip(names, pick(values), strict=True))
         if not any(v is not None and cell_text(v) for v in cells.values()):
             continue
-        extra = {others[i]: values[i] for i in others if i < width}
+        extra = {others[i]: values[i] for i in others} if others else {}
         yield _row(file, sheet.name, table, r + 1, cells, extra, header, values, columns, parser, options, cursor)
+
+
+def _picker(indexes: list[int]) -> Callable[[list[Cell]], tuple[Cell, ...]]:
+    """The values at ``indexes`` of a row, as a tuple (``itemgetter`` of one index gives the value bare)."""
+    if len(indexes) > 1:
+        return operator.itemgetter(*indexes)
+    return lambda values: tuple(values[i] for i in indexes)
 
 
 def _row(
@@ -231,24 +243,23 @@ def _row(
     problems = [
         Problem(sheet, excel_row, columns.get(p.field or "", None), p.value, p.code, p.reason) for p in cell_problems
     ]
-    where = f"{file} / {sheet} / 第{excel_row}行"
     if record is None:
         cursor.lose(cells)
         reason = "；".join(p.reason for p in problems if CODES[p.code][1])
         rejected = RejectedRow(file, sheet, excel_row, header, values, reason)
-        return RowRead(sheet, excel_row, problems, None, "", ("", ""), where, rejected)
+        return RowRead(sheet, excel_row, problems, None, "", ("", ""), rejected)
     digest = options.cipher.digest(record.id.number)
     if "household_number" not in columns and "relation" not in columns:
         # A list of people without households (e.g. a monthly status sheet): a known worker keeps the
         # household on file, a new one gets a household of their own (see LedgerWriter).
-        return RowRead(sheet, excel_row, problems, record, digest, (str(record.household["site"]), ""), where, None)
+        return RowRead(sheet, excel_row, problems, record, digest, (str(record.household["site"]), ""), None)
     key = cursor.key_for(record, digest)
     if key is None:
         key = cursor.new_auto(record, digest)
         reason = CODES["household_unknown"][0]
         column = columns.get("household_number")
         problems.append(Problem(sheet, excel_row, column, None, "household_unknown", reason))
-    return RowRead(sheet, excel_row, problems, record, digest, key, where, None)
+    return RowRead(sheet, excel_row, problems, record, digest, key, None)
 
 
 class _HouseholdCursor:
@@ -317,16 +328,20 @@ def read_in_child(path: Path, options: ReadOptions) -> Generator[Event, None, No
     """``read_ledger`` run in a forked child process, its events sent back in batches.
 
     Reading and parsing (about half the work of a large import) then runs on the second core while
-    this process writes to the database. An error in the child is raised here, as it was raised there.
+    this process writes to the database. A thread here takes the batches off the pipe as they come, so
+    the child does not wait while this process writes (it runs up to ``_AHEAD`` batches ahead). An error
+    in the child is raised here, as it was raised there.
     """
     ctx = mp.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child_main, args=(send, path, options), daemon=True)
     child.start()
     send.close()
+    inbox = _Inbox(receive)
+    inbox.start()
     try:
         while True:
-            kind, payload = receive.recv()
+            kind, payload = inbox.take()
             if kind == "events":
                 yield from payload
             elif kind == "error":
@@ -334,10 +349,47 @@ def read_in_child(path: Path, options: ReadOptions) -> Generator[Event, None, No
             else:
                 return
     finally:
-        receive.close()
+        inbox.stop()
         if child.is_alive():
             child.terminate()
         child.join()
+        inbox.join()
+        receive.close()
+
+
+class _Inbox(threading.Thread):
+    """Receives the child's messages as they come (and unpickles them while the consumer waits for the
+    database)."""
+
+    def __init__(self, receive: Connection) -> None:
+        super().__init__(name="ledger-read-inbox", daemon=True)
+        self._receive = receive
+        self._queue: queue.Queue[tuple[str, Any] | BaseException] = queue.Queue(maxsize=_AHEAD)
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                item: tuple[str, Any] | BaseException = pickle.loads(self._receive.recv_bytes())
+            except BaseException as exc:  # EOF once the child has ended (it says "done" or "error" first)
+                item = exc
+            while not self._stopped.is_set():
+                try:
+                    self._queue.put(item, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if isinstance(item, BaseException):
+                return
+
+    def take(self) -> tuple[str, Any]:
+        item = self._queue.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def stop(self) -> None:
+        self._stopped.set()
 
 
 def _child_main(send: Any, path: Path, options: ReadOptions) -> None:

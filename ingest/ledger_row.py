@@ -7,6 +7,8 @@ A bad field never throws the row's good fields away; only a row whose person can
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -37,6 +39,7 @@ from models.text import cell_text
 __all__ = ["ATTRIBUTE_OF_FIELD", "CellProblem", "PersonRecord", "RowParser"]
 
 T = TypeVar("T")
+_Entry = tuple[Any, "CellProblem | None"]  # a cell's parsed value and its problem (None: none)
 _MEMO_SIZE = 50_000
 
 # Worker attributes taken from one cell each: field -> parser.
@@ -125,40 +128,57 @@ class PersonRecord:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What ``RowParser.parse`` does with the columns of a table, worked out once for its set of fields.
+
+    Each column comes with its memo (raw value -> result): a ledger repeats the same few values in most
+    columns, and a 100,000-row import would otherwise spend its time parsing what it has already parsed."""
+
+    coded: tuple[tuple[str, str, Callable[[object], _Entry], dict[Any, _Entry]], ...]
+    texts: tuple[tuple[str, str, Callable[[object], str | None], dict[Any, str | None]], ...]
+    household: tuple[tuple[str, dict[Any, str | None]], ...]
+    detail_kinds: frozenset[str]
+
+
 class RowParser:
     """Parses rows of one table; ``columns`` maps field names to the header text shown to staff."""
 
     def __init__(self, taxonomy: Taxonomy, as_of: dt.date) -> None:
         self._taxonomy = taxonomy
         self._as_of = as_of
-        self._memo: dict[Callable[[Any], Any], dict[Any, Any]] = {}
-        self._kinds: dict[str, Callable[[object], tuple[tuple[str, str | None, str, str], ...]]] = {}
+        self._today = dt.date.today()  # bounds birth dates; once per file, not once per row
+        self._memos: defaultdict[str, dict[Any, Any]] = defaultdict(dict)  # by field
+        self._plans: dict[tuple[str, ...], _Plan] = {}
+        self._occupations = {kind: functools.partial(self._occupations_of, kind) for kind in ("skill", "wish")}
 
-    def _m(self, fn: Callable[[Any], T], raw: Any) -> T:
-        """``fn(raw)``, remembered: a ledger repeats the same few values in most columns, and a
-        100,000-row import spends its time on parsing what it has already parsed."""
-        cache = self._memo.get(fn)
-        if cache is None:
-            cache = self._memo[fn] = {}
-        # 1, 1.0 and True are equal keys of a dict; only text is safe to use bare
-        key = raw if raw.__class__ is str else (raw.__class__, raw)
-        try:
-            return cache[key]  # type: ignore[no-any-return]
-        except KeyError:
-            pass
-        except TypeError:  # unhashable
-            return fn(raw)
-        value = fn(raw)
-        if len(cache) < _MEMO_SIZE:
-            cache[key] = value
-        return value
+    def _plan(self, cells: Mapping[str, object]) -> _Plan:
+        fields = tuple(cells)
+        plan = self._plans.get(fields)
+        if plan is None:
+            coded = tuple(
+                (name, attribute, functools.partial(_checked_entry, name, parser), self._memos[name])
+                for name, parser, attribute in _CODED_COLUMNS
+                if name in cells
+            )
+            texts = tuple(
+                (name, attribute, _text_or_none, self._memos[name])
+                for name, attribute in _TEXT_COLUMNS
+                if name in cells
+            )
+            if "relation" in cells:
+                texts += (("relation", "relation_to_head", normalise_relation, self._memos["relation"]),)
+            household = tuple((name, self._memos[name]) for name in _HOUSEHOLD_TEXTS if name in cells)
+            kinds = frozenset(kind for kind, column in _DETAIL_COLUMNS if column in cells)
+            plan = self._plans[fields] = _Plan(coded, texts, household, kinds)
+        return plan
 
     def parse(
         self, cells: Mapping[str, object], extra: Mapping[str, object]
     ) -> tuple[PersonRecord | None, list[CellProblem]]:
         """``cells``: field -> raw value of the mapped columns; ``extra``: header -> raw of the others."""
         problems: list[CellProblem] = []
-        checked = normalise_id_number(cells.get("id_number"))
+        checked = normalise_id_number(cells.get("id_number"), today=self._today)
         if checked.value is None:
             problems.append(_problem("id_number", cells.get("id_number"), checked))
             return None, problems
@@ -166,56 +186,63 @@ class RowParser:
         name = cell_text(cells.get("name"))
         if not name:
             problems.append(_problem("name", None, fail("name_missing")))
-        record = PersonRecord(ident, name, {}, [], {})
+        plan = self._plan(cells)
+        record = PersonRecord(ident, name, {}, [], {}, [], [], None, {}, plan.detail_kinds)
         self._identity_checks(cells, ident, problems)
-        self._coded(cells, record, problems)
+        self._coded(cells, record, plan, problems)
         self._phones(cells, record, problems)
-        self._household(cells, record, problems)
+        self._household(cells, record, plan, problems)
         self._skills_and_certificates(cells, record, problems)
-        self._training(cells, record, problems)
-        record.detail_kinds = frozenset(kind for kind, column in _DETAIL_COLUMNS if column in cells)
-        record.extra.update((k, cell_text(v)) for k, v in extra.items() if cell_text(v))
+        if "training_trade" in cells:
+            self._training(cells, record, problems)
+        if extra:
+            record.extra.update((k, cell_text(v)) for k, v in extra.items() if cell_text(v))
         return record, problems
 
     def _identity_checks(self, cells: Mapping[str, object], ident: IdNumber, out: list[CellProblem]) -> None:
         if "sex" in cells:
-            sex = self._m(parse_sex, cells["sex"])
-            if sex.value is not None and sex.value != ident.sex:
-                out.append(_problem("sex", cells["sex"], fail("sex_mismatch")))
-            elif sex.code:
-                out.append(_problem("sex", cells["sex"], sex))
+            raw = cells["sex"]
+            sex, problem = _cached(self._memos["sex"], raw, _SEX_ENTRY)
+            if sex is not None and sex != ident.sex:
+                out.append(_problem("sex", raw, fail("sex_mismatch")))
+            elif problem:
+                out.append(problem)
         if "birth_date" in cells:
-            born = self._m(parse_date, cells["birth_date"])
-            if born.code:
-                out.append(_problem("birth_date", cells["birth_date"], born))
-            elif born.value is not None and not _same_birth(born.value, ident.birth_date, cells["birth_date"]):
-                out.append(_problem("birth_date", cells["birth_date"], fail("birth_date_mismatch")))
+            raw = cells["birth_date"]
+            born, problem = _cached(self._memos["birth_date"], raw, _BIRTH_ENTRY)
+            if problem:
+                out.append(problem)
+            elif born is not None and not _same_birth(born, ident.birth_date, raw):
+                out.append(_problem("birth_date", raw, fail("birth_date_mismatch")))
         if "age" in cells:
-            age = self._m(parse_count, cells["age"])
-            if age.code:
-                out.append(_problem("age", cells["age"], age))
-            elif age.value is not None and abs(age.value - age_on(ident.birth_date, self._as_of)) > 1:
-                out.append(_problem("age", cells["age"], fail("age_mismatch")))
+            raw = cells["age"]
+            age, problem = _cached(self._memos["age"], raw, _AGE_ENTRY)
+            if problem:
+                out.append(problem)
+            elif age is not None and abs(age - age_on(ident.birth_date, self._as_of)) > 1:
+                out.append(_problem("age", raw, fail("age_mismatch")))
 
-    def _coded(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
+    def _coded(self, cells: Mapping[str, object], record: PersonRecord, plan: _Plan, out: list[CellProblem]) -> None:
         attrs = record.attrs
-        for name, parser, attribute in _CODED_COLUMNS:
-            if name not in cells:
-                continue
+        for name, attribute, entry, coded_memo in plan.coded:
             raw = cells[name]
-            result = self._m(parser, raw)
-            if result.code:
-                out.append(_problem(name, raw, result))
+            try:  # _cached, inlined for the usual hit: this runs for most cells of every row
+                value, problem = coded_memo[raw if raw.__class__ is str else (raw.__class__, raw)]
+            except (KeyError, TypeError):
+                value, problem = _cached(coded_memo, raw, entry)
+            if problem:
+                out.append(problem)
                 # the text as written is kept under the field's Chinese name: nothing is dropped
                 record.extra[LEDGER_FIELDS[name]] = cell_text(raw)
-                if result.value is None:
+                if value is None:
                     continue  # not understood: an old value stays as it was
-            attrs[attribute] = result.value
-        for name, attribute in _TEXT_COLUMNS:
-            if name in cells:
-                attrs[attribute] = self._m(cell_text, cells[name]) or None
-        if "relation" in cells:
-            attrs["relation_to_head"] = self._m(normalise_relation, cells["relation"])
+            attrs[attribute] = value
+        for name, attribute, text, memo in plan.texts:
+            raw = cells[name]
+            try:
+                attrs[attribute] = memo[raw if raw.__class__ is str else (raw.__class__, raw)]
+            except (KeyError, TypeError):
+                attrs[attribute] = _cached(memo, raw, text)
 
     def _phones(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
         if "phone" not in cells:
@@ -228,29 +255,30 @@ class RowParser:
         record.phones = phones.value or []
         record.attrs["phone"] = None  # marks the column as present (a blank clears the old phone)
 
-    def _household(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
+    def _household(
+        self, cells: Mapping[str, object], record: PersonRecord, plan: _Plan, out: list[CellProblem]
+    ) -> None:
         hh = record.household
-        for name in ("household_number", "head_name", "site", "origin", "origin_town", "origin_village"):
-            if name in cells:
-                hh[name] = self._m(cell_text, cells[name]) or None
+        for name, memo in plan.household:
+            hh[name] = _cached(memo, cells[name], _text_or_none)
         if "household_size" in cells:
-            size = self._m(parse_count, cells["household_size"])
-            if size.code:
-                out.append(_problem("household_size", cells["household_size"], size))
+            size, problem = _cached(self._memos["household_size"], cells["household_size"], _SIZE_ENTRY)
+            if problem:
+                out.append(problem)
             else:
-                hh["size"] = size.value
+                hh["size"] = size
         if "household_category" in cells:
-            cat = self._m(parse_household_category, cells["household_category"])
-            if cat.code:
-                out.append(_problem("household_category", cells["household_category"], cat))
-            elif cat.value is not None:
-                hh["category"], hh["monitoring_kind"] = cat.value
+            cat, problem = _cached(self._memos["household_category"], cells["household_category"], _CATEGORY_ENTRY)
+            if problem:
+                out.append(problem)
+            elif cat is not None:
+                hh["category"], hh["monitoring_kind"] = cat
         for flag, category in (("is_monitored", "monitored"), ("is_lifted", "lifted")):
             if flag in cells and "category" not in hh:
-                yes = self._m(parse_yes_no, cells[flag])
-                if yes.code:
-                    out.append(_problem(flag, cells[flag], yes))
-                elif yes.value:
+                yes, problem = _cached(self._memos[flag], cells[flag], _FLAG_ENTRIES[flag])
+                if problem:
+                    out.append(problem)
+                elif yes:
                     hh["category"] = category
 
     def _skills_and_certificates(
@@ -258,30 +286,24 @@ class RowParser:
     ) -> None:
         for kind, name in (("skill", "skills"), ("wish", "wish_job")):
             if name in cells:
-                record.skills.extend(self._m(self._occupations_of(kind), cells[name]))
+                record.skills.extend(_cached(self._memos["occupations:" + kind], cells[name], self._occupations[kind]))
         if "certificates" in cells:
-            held, unknown = self._m(self._certificates_of, cells["certificates"])
+            held, problem = _cached(self._memos["certificates"], cells["certificates"], self._certificates_of)
             record.certificates = list(held)
-            if unknown:
-                out.append(_problem("certificates", "、".join(unknown), fail("certificate_unknown")))
+            if problem:
+                out.append(problem)
 
-    def _occupations_of(self, kind: str) -> Callable[[object], tuple[tuple[str, str | None, str, str], ...]]:
-        found = self._kinds.get(kind)
-        if found is None:
+    def _occupations_of(self, kind: str, raw: object) -> tuple[tuple[str, str | None, str, str], ...]:
+        out = []
+        for text in split_multi(cell_text(raw)):
+            match = self._taxonomy.match_occupation(text)
+            code, occupation = match if match else (None, text)
+            out.append((kind, code, occupation if kind == "wish" or not code else text, text))
+        return tuple(out)
 
-            def occupations(raw: object) -> tuple[tuple[str, str | None, str, str], ...]:
-                out = []
-                for text in split_multi(cell_text(raw)):
-                    match = self._taxonomy.match_occupation(text)
-                    code, occupation = match if match else (None, text)
-                    out.append((kind, code, occupation if kind == "wish" or not code else text, text))
-                return tuple(out)
-
-            found = self._kinds[kind] = occupations
-        return found
-
-    def _certificates_of(self, raw: object) -> tuple[tuple[tuple[str | None, str], ...], tuple[str, ...]]:
-        """The certificates of a cell as (canonical name or None, text), and the texts not recognised."""
+    def _certificates_of(self, raw: object) -> tuple[tuple[tuple[str | None, str], ...], CellProblem | None]:
+        """The certificates of a cell as (canonical name or None, text), and the problem of the texts not
+        recognised."""
         certs: list[tuple[str | None, str]] = []
         unknown: list[str] = []
         held: set[str] = set()
@@ -294,7 +316,8 @@ class RowParser:
             else:
                 held.add(canonical)
             certs.append((canonical, text))
-        return tuple(certs), tuple(unknown)
+        problem = _problem("certificates", "、".join(unknown), fail("certificate_unknown")) if unknown else None
+        return tuple(certs), problem
 
     def _training(self, cells: Mapping[str, object], record: PersonRecord, out: list[CellProblem]) -> None:
         trade = cell_text(cells.get("training_trade"))
@@ -314,6 +337,40 @@ class RowParser:
             certified = yes.value
         match = self._taxonomy.match_occupation(trade)
         record.training = (trade, match[0] if match else None, attended, certified)
+
+
+def _cached(memo: dict[Any, T], raw: object, compute: Callable[[Any], T]) -> T:
+    """``compute(raw)``, remembered in ``memo`` (one per column)."""
+    # 1, 1.0 and True are equal keys of a dict; only text is safe to use bare
+    key = raw if raw.__class__ is str else (raw.__class__, raw)
+    try:
+        return memo[key]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable
+        return compute(raw)
+    value = compute(raw)
+    if len(memo) < _MEMO_SIZE:
+        memo[key] = value
+    return value
+
+
+def _checked_entry(name: str, parser: Callable[[object], Checked[Any]], raw: object) -> _Entry:
+    result = parser(raw)
+    return result.value, (_problem(name, raw, result) if result.code else None)
+
+
+def _text_or_none(raw: object) -> str | None:
+    return cell_text(raw) or None
+
+
+_SEX_ENTRY = functools.partial(_checked_entry, "sex", parse_sex)
+_BIRTH_ENTRY = functools.partial(_checked_entry, "birth_date", parse_date)
+_AGE_ENTRY = functools.partial(_checked_entry, "age", parse_count)
+_SIZE_ENTRY = functools.partial(_checked_entry, "household_size", parse_count)
+_CATEGORY_ENTRY = functools.partial(_checked_entry, "household_category", parse_household_category)
+_FLAG_ENTRIES = {flag: functools.partial(_checked_entry, flag, parse_yes_no) for flag in ("is_monitored", "is_lifted")}
+_HOUSEHOLD_TEXTS = ("household_number", "head_name", "site", "origin", "origin_town", "origin_village")
 
 
 def _same_birth(given: dt.date, from_id: dt.date, raw: object) -> bool:

@@ -7,10 +7,10 @@ ID numbers (身份证号) and phones are stored only as ciphertext, a keyed hash
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
@@ -22,6 +22,7 @@ from models.errors import InvalidInput, Misconfigured
 __all__ = ["PersonalDataCipher", "load_or_create_secret", "mask_id_number", "mask_phone"]
 
 _NONCE = 12
+_DIGEST = "sha256"
 
 
 class PersonalDataCipher:
@@ -32,11 +33,23 @@ class PersonalDataCipher:
             raise Misconfigured("加密密钥过短：ANYE_SECRET_KEY 至少需要 32 个字符。")
         material = secret.encode()
         self._aead = AESGCM(_derive(material, b"anye/aes-gcm"))
-        self._mac_key = _derive(material, b"anye/hmac")
+        # keyed once; each digest continues from a copy of this state instead of keying HMAC again
+        self._mac = hmac.new(_derive(material, b"anye/hmac"), digestmod=_DIGEST)
 
     def encrypt(self, plain: str) -> bytes:
         nonce = os.urandom(_NONCE)
         return nonce + self._aead.encrypt(nonce, plain.encode(), None)
+
+    def encrypt_many(self, plains: Sequence[str]) -> list[bytes]:
+        """``encrypt`` of each value. Every nonce is still 12 fresh random bytes; they are only read from
+        the operating system in one call, which a bulk import would otherwise make 200,000 times."""
+        randoms = os.urandom(_NONCE * len(plains))
+        seal = self._aead.encrypt
+        out: list[bytes] = []
+        for start, plain in zip(range(0, len(randoms), _NONCE), plains, strict=True):
+            nonce = randoms[start : start + _NONCE]
+            out.append(nonce + seal(nonce, plain.encode(), None))
+        return out
 
     def decrypt(self, token: bytes) -> str:
         try:
@@ -53,7 +66,9 @@ class PersonalDataCipher:
 
     def digest(self, plain: str) -> str:
         """Keyed hash: equal plain values give equal digests; without the key it reveals nothing."""
-        return hmac.new(self._mac_key, plain.encode(), hashlib.sha256).hexdigest()
+        mac = self._mac.copy()
+        mac.update(plain.encode())
+        return mac.hexdigest()
 
 
 def _derive(material: bytes, info: bytes) -> bytes:

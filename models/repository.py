@@ -35,25 +35,58 @@ from models.site import SettlementSite
 from models.training import TrainingRecord
 from models.worker import Worker, WorkerCertificate, WorkerSkill
 
-__all__ = ["LedgerRepository", "copy_rows", "export_rows"]
+__all__ = [
+    "CERTIFICATE_COLUMNS",
+    "SKILL_COLUMNS",
+    "TRAINING_COLUMNS",
+    "LedgerRepository",
+    "copy_rows",
+    "copy_tuples",
+    "export_rows",
+]
 
 _CHUNK = 1000
+# the columns of the detail rows given to ``LedgerRepository.replace_details``, in order
+SKILL_COLUMNS = ("worker_id", "kind", "occupation_code", "name", "source_text")
+CERTIFICATE_COLUMNS = ("worker_id", "canonical_name", "source_text", "expires_on")
+TRAINING_COLUMNS = ("worker_id", "trade", "occupation_code", "attended_on", "certified", "source_text")
 
 
-def copy_rows(raw: Any, table: Table, rows: list[dict[str, Any]]) -> None:
+def copy_rows(raw: Any, table: Table, rows: list[dict[str, Any]], ids: Sequence[int] | None = None) -> None:
     """``COPY table FROM STDIN (FORMAT BINARY)`` through psycopg's connection ``raw``, inside the current
-    transaction. Columns the rows leave out get their Python-side defaults."""
-    names = [c.name for c in table.columns if c.name in rows[0] or _python_default(c) is not _NONE]
-    fill = {c.name: _python_default(c) for c in table.columns if c.name in names and c.name not in rows[0]}
-    types = [_pg_type(table.columns[n]) for n in names]
-    values = operator.itemgetter(*names)
-    single = len(names) == 1
-    column_list = ", ".join(f'"{n}"' for n in names)
+    transaction. Columns the rows leave out get their Python-side defaults; ``ids``, when given, are the
+    rows' primary keys in order (so no row has to be copied to add its id)."""
+    first = rows[0]
+    given = [c.name for c in table.columns if c.name in first and not (ids is not None and c.name == "id")]
+    values = operator.itemgetter(*given)
+    # itemgetter of one key gives the value itself, of several a tuple
+    tuples: Iterable[tuple[Any, ...]] = ((values(row),) for row in rows) if len(given) == 1 else map(values, rows)
+    if ids is None:
+        copy_tuples(raw, table, given, tuples)
+    else:
+        copy_tuples(raw, table, ["id", *given], ((i, *t) for i, t in zip(ids, tuples, strict=True)))
+
+
+def copy_tuples(raw: Any, table: Table, names: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """``copy_rows`` for rows that are tuples of the columns ``names``."""
+    defaults = [
+        (c.name, default)
+        for c in table.columns
+        if c.name not in names and c.name != "id" and (default := _python_default(c)) is not _NONE
+    ]
+    columns = [*names, *(name for name, _ in defaults)]
+    fill = tuple(default for _, default in defaults)
+    types = [_pg_type(table.columns[n]) for n in columns]
+    column_list = ", ".join(f'"{n}"' for n in columns)
     with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({column_list}) FROM STDIN (FORMAT BINARY)') as copy:
         copy.set_types(types)
-        for row in rows:
-            vals = values({**fill, **row} if fill else row)
-            copy.write_row((vals,) if single else vals)
+        write = copy.write_row
+        if fill:
+            for row in rows:
+                write((*row, *fill))
+        else:
+            for row in rows:
+                write(row)
 
 
 def _pg_type(column: Column[Any]) -> str:
@@ -94,24 +127,38 @@ class LedgerRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _core_insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
+    def _core_insert(self, table: Any, rows: list[dict[str, Any]], ids: Sequence[int] | None = None) -> None:
         """Insert many rows: COPY on PostgreSQL (about ten times faster than executemany there),
-        a Core executemany elsewhere. Columns a row leaves out get their Python-side defaults."""
+        a Core executemany elsewhere. Columns a row leaves out get their Python-side defaults; ``ids``,
+        when given, are the rows' primary keys."""
         if not rows:
             return
         conn = self.session.connection()
         if conn.dialect.name != "postgresql":
+            if ids is not None:
+                rows = [{**r, "id": i} for r, i in zip(rows, ids, strict=True)]
             conn.execute(insert(table.__table__), rows)
             return
-        copy_rows(conn.connection.driver_connection, table.__table__, rows)
+        copy_rows(conn.connection.driver_connection, table.__table__, rows, ids)
 
-    def _next_ids(self, table: Any, n: int) -> list[int] | None:
+    def _insert_tuples(self, table: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """``_core_insert`` for rows that are tuples of the columns ``names``."""
+        if not rows:
+            return
+        conn = self.session.connection()
+        if conn.dialect.name != "postgresql":
+            conn.execute(insert(table.__table__), [dict(zip(names, row, strict=True)) for row in rows])
+            return
+        copy_tuples(conn.connection.driver_connection, table.__table__, names, rows)
+
+    def next_ids(self, table: Any, n: int) -> list[int] | None:
         """On PostgreSQL, ``n`` ids taken from the table's sequence (so COPY needs no look-up after)."""
         if self.session.get_bind().dialect.name != "postgresql":
             return None
         name = table.__table__.name
-        stmt = text(f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, :n)")
-        return [int(r[0]) for r in self.session.execute(stmt, {"n": n})]
+        # one array, not n rows: the ids of a whole batch in one small result
+        stmt = text(f"SELECT array(SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, :n))")
+        return [int(i) for i in self.session.scalar(stmt, {"n": n}) or []]
 
     @contextmanager
     def bulk_session(self) -> Iterator[None]:
@@ -152,14 +199,19 @@ class LedgerRepository:
         stmt = select(*Household.__table__.columns).where(Household.site_id.in_(ids))
         return {(h["site_id"], h["number"]): dict(h) for h in self.session.execute(stmt).mappings()}
 
-    def insert_households(self, rows: list[dict[str, Any]]) -> list[int]:
+    def insert_households(self, rows: list[dict[str, Any]], ids: Sequence[int] | None = None) -> list[int]:
+        """Insert households; returns their ids in the order of ``rows`` (``ids`` if given, taken from
+        ``next_ids`` before)."""
         if not rows:
             return []
+        if ids is not None:
+            self._core_insert(Household, rows, ids)
+            return list(ids)
         # Plain executemany (batched into multi-row VALUES) and then one look-up: RETURNING in parameter
         # order makes SQLAlchemy send one statement per row on PostgreSQL.
-        given = self._next_ids(Household, len(rows))
+        given = self.next_ids(Household, len(rows))
         if given is not None:
-            self._core_insert(Household, [{**r, "id": i} for r, i in zip(rows, given, strict=True)])
+            self._core_insert(Household, rows, given)
             return given
         self._core_insert(Household, rows)
         found: dict[tuple[int, str], int] = {}
@@ -194,21 +246,23 @@ class LedgerRepository:
                 found[row["id_number_hash"]] = dict(row)
         return found
 
-    def insert_workers(self, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert workers; returns their ids in the order of ``rows`` (looked up by ID-number hash)."""
-        ids: list[int] = []
+    def insert_workers(self, rows: list[dict[str, Any]], ids: Sequence[int] | None = None) -> list[int]:
+        """Insert workers; returns their ids in the order of ``rows`` (``ids`` if given, taken from
+        ``next_ids`` before; else from the sequence, or looked up by ID-number hash)."""
+        if not rows:
+            return []
+        given = list(ids) if ids is not None else self.next_ids(Worker, len(rows))
+        if given is not None:
+            self._core_insert(Worker, rows, given)
+            return given
+        found_ids: list[int] = []
         for chunk in _chunks(rows):
-            given = self._next_ids(Worker, len(chunk))
-            if given is not None:
-                self._core_insert(Worker, [{**r, "id": i} for r, i in zip(chunk, given, strict=True)])
-                ids.extend(given)
-                continue
             self._core_insert(Worker, list(chunk))
             hashes = [r["id_number_hash"] for r in chunk]
             stmt = select(Worker.id_number_hash, Worker.id).where(Worker.id_number_hash.in_(hashes))
             found = {h: i for h, i in self.session.execute(stmt)}
-            ids.extend(found[h] for h in hashes)
-        return ids
+            found_ids.extend(found[h] for h in hashes)
+        return found_ids
 
     def details_of(self, worker_ids: Sequence[int]) -> dict[int, list[tuple[Any, ...]]]:
         """Per worker: its skills, wishes, certificates and training as comparable tuples whose first
@@ -231,12 +285,13 @@ class LedgerRepository:
     def replace_details(
         self,
         clear: dict[str, list[int]],
-        skills: list[dict[str, Any]],
-        certificates: list[dict[str, Any]],
-        training: list[dict[str, Any]],
+        skills: list[tuple[Any, ...]],
+        certificates: list[tuple[Any, ...]],
+        training: list[tuple[Any, ...]],
     ) -> None:
         """Delete, per kind (skill, wish, certificate, training), the details of the workers listed for
-        it; then insert the given rows."""
+        it; then insert the given rows: tuples of ``SKILL_COLUMNS``, ``CERTIFICATE_COLUMNS`` and
+        ``TRAINING_COLUMNS``."""
         for kind, ids in clear.items():
             for chunk in _chunks(ids):
                 if kind in ("skill", "wish"):
@@ -246,9 +301,13 @@ class LedgerRepository:
                 else:
                     stmt = delete(TrainingRecord).where(TrainingRecord.worker_id.in_(chunk))
                 self.session.execute(stmt)
-        for table, rows in ((WorkerSkill, skills), (WorkerCertificate, certificates), (TrainingRecord, training)):
+        for table, names, rows in (
+            (WorkerSkill, SKILL_COLUMNS, skills),
+            (WorkerCertificate, CERTIFICATE_COLUMNS, certificates),
+            (TrainingRecord, TRAINING_COLUMNS, training),
+        ):
             for chunk in _chunks(rows, 5000):
-                self._core_insert(table, list(chunk))
+                self._insert_tuples(table, names, list(chunk))
 
     def insert_changes(self, rows: list[dict[str, Any]]) -> None:
         for chunk in _chunks(rows, 5000):
