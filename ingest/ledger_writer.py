@@ -231,11 +231,14 @@ class LedgerWriter:
             found = self._households.get(key)
             if found is None:
                 if key not in fresh:
-                    fresh[key] = {"site_id": key[0], "number": key[1], **_BLANK_HOUSEHOLD}
+                    fresh[key] = {"site_id": key[0], "number": key[1], **_BLANK_HOUSEHOLD, "as_of": self._as_of}
                 fresh[key].update(values)
                 continue
+            if found.get("as_of") is not None and found["as_of"] > self._as_of:
+                continue  # an older ledger never overwrites what a newer one said of the household
             changed = {k: v for k, v in values.items() if found[k] != v}
             if changed:
+                changed["as_of"] = self._as_of
                 updates.setdefault(found["id"], {"id": found["id"]}).update(changed)
                 found.update(changed)
         rows = list(fresh.values())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, TimestampMixin
@@ -25,3 +27,6 @@ class Household(TimestampMixin, Base):
     category: Mapped[str | None] = mapped_column(String(16))
     monitoring_kind: Mapped[str | None] = mapped_column(Text)
     size: Mapped[int | None]
+    # The ledger date these fields reflect: a household's fields, like a worker's, are never overwritten by an
+    # older ledger imported later.
+    as_of: Mapped[dt.date | None] = mapped_column(Date)

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -414,3 +414,31 @@ def test_a_ledger_dated_only_in_its_file_name_takes_that_date(
     (report,) = _import(session, cipher, path)
     assert report.as_of == dt.date(2025, 9, 1)
     assert session.scalar(select(Worker.as_of)) == dt.date(2025, 9, 1)
+
+
+def _household_ledger(path: Path, as_of: str, category: str) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append([f"五台县幸福家园安置点劳动力台账（填报日期：{as_of}）"])
+    ws.append(["序号", "户编号", "与户主关系", "姓名", "身份证号码", "户类型", "劳动能力"])
+    ws.append([1, "WT009", "户主", "赵大山", IDS[0], category, "普通劳动力"])
+    wb.save(path)
+    return path
+
+
+def test_an_older_ledger_never_overwrites_a_household(
+    session: Session, cipher: PersonalDataCipher, tmp_path: Path
+) -> None:
+    june = _household_ledger(tmp_path / "june.xlsx", "2024年6月", "监测户")
+    march = _household_ledger(tmp_path / "march.xlsx", "2024年3月", "脱贫户")
+    _import(session, cipher, june)
+    household = session.scalars(select(Household).where(Household.number == "WT009")).one()
+    assert (household.category, household.as_of) == ("monitored", dt.date(2024, 6, 1))
+    _import(session, cipher, march)  # imported late: March must not undo June
+    session.refresh(household)
+    assert household.category == "monitored"
+    september = _household_ledger(tmp_path / "september.xlsx", "2024年9月", "脱贫户")
+    _import(session, cipher, september)
+    session.refresh(household)
+    assert (household.category, household.as_of) == ("lifted", dt.date(2024, 9, 1))
