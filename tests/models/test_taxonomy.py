@@ -175,3 +175,19 @@ def test_an_alias_to_a_missing_code_is_refused_at_load() -> None:
             [welder],
             [OccupationAlias("电焊", "9-99-99-99", False)],
         )
+
+
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [
+        ("店员", "4-01-02-03"),
+        ("搓澡工", "4-10-03-04"),
+        ("抹灰工", "6-29-04-01"),
+        ("刺绣工", "6-09-03-11"),
+        ("红枣采摘工", "5-01-02-02"),
+        ("黄芪采挖工", "5-01-02-05"),
+    ],
+)
+def test_job_titles_of_local_postings_find_their_occupation(title: str, code: str) -> None:
+    found = default_taxonomy().match_occupation(title)
+    assert found is not None and found[0] == code
