@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.cli_matcher import candidates, evaluate, recommend, train
 from api.cli_postings import ingest_ads, ingest_employers, ingest_postings, parse_posting_cmd, postings_app
+from api.cli_users import users_app
 from api.settings import Settings, load_settings
 from ingest.ledger import FileReport, LedgerImport
 from ingest.ledger_export import export_ledger
@@ -39,6 +40,7 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(export_app, name="export")
 app.add_typer(demo_app, name="demo")
 app.add_typer(postings_app, name="postings")
+app.add_typer(users_app, name="users")
 ingest_app.command("employers")(ingest_employers)
 ingest_app.command("postings")(ingest_postings)
 ingest_app.command("ads")(ingest_ads)

@@ -24,6 +24,11 @@ class Cache(Protocol):
 
     def delete(self, *keys: str) -> None: ...
 
+    def incr(self, key: str, ttl_seconds: int) -> int:
+        """Add one to the counter at ``key`` and return it; a new counter expires after ``ttl_seconds``
+        (later increments keep that expiry, so a window is fixed from its first count)."""
+        ...
+
     def healthy(self) -> bool: ...
 
 
@@ -54,6 +59,18 @@ class MemoryCache:
         with self._lock:
             for key in keys:
                 self._data.pop(key, None)
+
+    def incr(self, key: str, ttl_seconds: int) -> int:
+        now = time.monotonic()
+        with self._lock:
+            item = self._data.get(key)
+            expires: float | None
+            if item is None or (item[1] is not None and item[1] < now):
+                count, expires = 1, now + ttl_seconds
+            else:
+                count, expires = int(item[0]) + 1, item[1]
+            self._data[key] = (str(count).encode(), expires)
+            return count
 
     def healthy(self) -> bool:
         return True
@@ -86,6 +103,19 @@ class RedisCache:
             self.client.delete(*(self._prefix + k for k in keys))
         except redis.RedisError:
             pass
+
+    def incr(self, key: str, ttl_seconds: int) -> int:
+        """Atomic on the server: SET NX EX starts a window only if none is running, INCR counts in it.
+        A Redis that is away counts nothing and returns 0."""
+        name = self._prefix + key
+        try:
+            pipe = self.client.pipeline(transaction=True)
+            pipe.set(name, 0, ex=ttl_seconds, nx=True)
+            pipe.incr(name)
+            _, count = pipe.execute()
+        except redis.RedisError:
+            return 0
+        return int(count)
 
     def healthy(self) -> bool:
         try:

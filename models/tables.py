@@ -1,5 +1,6 @@
 """Every table, imported once so metadata is complete (for Alembic and for tests)."""
 
+from models.account import Account, AccountCounty, AccountSite
 from models.audit import AuditEvent
 from models.base import Base
 from models.batch import ImportBatch, ImportProblem
@@ -13,6 +14,9 @@ from models.training import TrainingRecord
 from models.worker import Worker, WorkerCertificate, WorkerSkill
 
 __all__ = [
+    "Account",
+    "AccountCounty",
+    "AccountSite",
     "AuditEvent",
     "Base",
     "Employer",

@@ -23,6 +23,7 @@ __all__ = [
     "PostingSource",
     "PostingStatus",
     "PublicWelfareCategory",
+    "Role",
     "Sex",
     "label",
 ]
@@ -222,6 +223,15 @@ class MatchSource(_Labelled):
     BROKER = "broker", "经纪人推荐"
     WORKER = "worker", "本人报名"
     HISTORY = "history", "历史记录"
+
+
+class Role(_Labelled):
+    """账号角色: what an account may see and change."""
+
+    ADMIN = "admin", "管理员"
+    BROKER = "broker", "劳务经纪人/安置点工作人员"
+    EMPLOYER = "employer", "用人单位"
+    WORKER = "worker", "搬迁劳动力"
 
 
 def label(value: str | None, enum: type[_Labelled]) -> str:

@@ -42,3 +42,16 @@ def test_unreachable_redis_misses_instead_of_failing() -> None:
 
 def test_no_redis_url_gives_the_in_process_cache() -> None:
     assert build_cache(None).backend == "memory"
+
+
+def test_incr_counts_within_a_window_and_starts_again_after_it(cache: Cache) -> None:
+    cache.delete("counter")
+    assert [cache.incr("counter", 1) for _ in range(3)] == [1, 2, 3]
+    assert cache.get("counter") == b"3"
+    time.sleep(1.2)
+    assert cache.incr("counter", 1) == 1
+
+
+def test_incr_on_an_unreachable_redis_counts_nothing_instead_of_failing() -> None:
+    cache = build_cache("redis://127.0.0.1:1/0")
+    assert cache.incr("counter", 60) == 0
