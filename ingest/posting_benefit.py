@@ -1,14 +1,16 @@
 """Board and lodging (包吃住), pay notes, the kind of job and the public-welfare category of a posting.
 
 - ``meals`` / ``housing``: True when provided (包吃, 管饭, 提供工作餐, 免费午餐, 中午一顿饭, 提供夜宵; 包住,
-  提供宿舍, 住家, 夫妻房), False when the ad says they are not (不包吃住, 住宿自理, 三餐自理, 包住不包吃), None
-  when it does not say. An allowance (餐补, 伙食补贴, 餐补每天15元, 房补, 住房补贴) is money, not board: it gives
-  None, as in ``bench/data/README.md`` (the users' examples say nothing; a broker who tells a worker 包吃 for a
-  15-yuan allowance misleads him). The phrase table is ``ingest/data/posting_phrases.json`` (allowances are
-  in it with ``[null, null]``, so a looser pattern does not read ``提供餐补`` as 提供餐); a positive phrase
-  right after 不/无/非/没 reads as negative, and one followed by 补贴/补助 is an allowance. A meal after 做/煮/烧
-  (``每天中午做一顿饭``) is cooking, the job itself, and says nothing about meals. The first statement
-  of each wins.
+  提供宿舍, 住家, 夫妻房, 住工地板房, 住工棚), False when the ad says they are not (不包吃住, 住宿自理, 三餐自理,
+  包住不包吃, 不住工地), None when it does not say. An allowance (餐补, 伙食补贴, 餐补每天15元, 房补, 住房补贴) is
+  money, not board: it gives None, as in ``bench/data/README.md`` (the users' examples say nothing; a broker who
+  tells a worker 包吃 for a 15-yuan allowance misleads him). The phrase table is
+  ``ingest/data/posting_phrases.json`` (allowances are in it with ``[null, null]``, so a looser pattern does not
+  read ``提供餐补`` as 提供餐); one meal left to the worker does not undo another provided
+  (``早餐自理，午餐公司提供`` is meals True, like 管一顿饭); a positive phrase right after 不/无/非/没 reads as
+  negative, and one followed by 补贴/补助 is an allowance. A meal after 做/煮/烧 (``每天中午做一顿饭``) is cooking,
+  the job itself, and says nothing about meals. Meals at a price (``一顿饭五块钱``, ``伙食费每月300元``) are
+  the worker's: False. The first statement of each wins.
 - ``job_kind``: ``seasonal`` (季节性), ``temporary`` (临时), ``part_time`` (兼职, 钟点工), ``daily`` (日结, 零工),
   ``full_time`` (全职, 长期) in that order of precedence; None when the ad does not say.
 - ``public_welfare_category``: only for a 公益性岗位; the category the title names, else the first one the
@@ -30,6 +32,8 @@ _NEGATOR = re.compile(r"(?:不|无|非|没有|没)\s*$")
 _ALLOWANCE_AFTER = re.compile(r"\s*费?(?:补贴|补助|补)")
 # 每天中午做一顿饭, 给老人做三餐: cooking is the job, not a meal the employer gives.
 _COOKING = re.compile(r"(?:做|煮|烧)\s*$")
+_ONE_MEAL = re.compile(r"早餐|早饭|早点|午餐|午饭|中餐|中午饭|晚餐|晚饭|夜宵|宵夜")
+_ALL_MEALS = re.compile(r"三餐|伙食|吃饭|食堂|餐费|饭费|就餐|用餐")
 
 
 @dataclass(slots=True)
@@ -89,6 +93,7 @@ def _board_hits(norm: str) -> list[tuple[int, int, bool | None, bool | None]]:
 def find_board(src: Source) -> Board:
     norm = src.norm
     board = Board()
+    meals_said: list[tuple[bool, int, int]] = []
     for start, end, meals, housing in _board_hits(norm):
         if _ALLOWANCE_AFTER.match(norm, end):  # 提供住宿补贴, 工作餐补助: money, not board
             continue
@@ -98,16 +103,30 @@ def find_board(src: Source) -> Board:
             meals = False if meals else meals
             housing = False if housing else housing
         if meals is not None:
-            if board.meals is None:
-                board.meals, board.meals_span = meals, (start, end)
-            elif board.meals != meals:
-                board.conflict = True
+            meals_said.append((meals, start, end))
         if housing is not None:
             if board.housing is None:
                 board.housing, board.housing_span = housing, (start, end)
             elif board.housing != housing:
                 board.conflict = True
+    _decide_meals(norm, meals_said, board)
     return board
+
+
+def _decide_meals(norm: str, said: list[tuple[bool, int, int]], board: Board) -> None:
+    """The first statement wins, except that one meal left to the worker (早餐自理) does not undo another
+    the employer gives (午餐公司提供): some meal is provided, as with 管一顿饭."""
+    if not said:
+        return
+    first, start, end = said[0]
+    board.meals, board.meals_span = first, (start, end)
+    if all(value == board.meals for value, _, _ in said):
+        return
+    given = [(s, e) for value, s, e in said if value]
+    if all(_ONE_MEAL.search(norm, s, e) and not _ALL_MEALS.search(norm, s, e) for value, s, e in said if not value):
+        board.meals, board.meals_span = True, given[0]
+        return
+    board.conflict = True
 
 
 def find_salary_notes(src: Source) -> list[tuple[str, int, int]]:

@@ -5,12 +5,14 @@ Conventions (``bench/data/README.md``, the users' examples):
 - A number of people or posts: 招聘20名, 招5人, 需要10位, 急招保姆一人, (20人), 岗位2个, 名额30个, 招聘人数: 6,
   10余人 (10), 共5个岗位, 招二十个, 要俩(人) (2). Spoken forms: the count, 个 and who is wanted (找两个阿姨,
   要6个男的, 要两个扫街的, 要一个传菜的小伙子), or the count closing its statement after a hiring verb
-  (挖机师傅要一个, 还缺两个).
-- Counts by sex add up (``男工10名，女工5名`` 15, ``男女各10名`` 20).
+  (挖机师傅要一个, 还缺两个), or after the job it names (招 油漆工 两个, 刷墙的师傅来两个). 人数5名 is 5.
+- About a number (十来个, 二十来人) gives that number, reported unsure, like 左右 on pay.
+- Counts by sex add up (``男工10名，女工5名`` 15, ``男女各10名`` 20, ``男女各两名`` 4).
 - 若干, 数名, 多名, 数十 and 大量 give null; a range (招10-20人) gives null, reported unsure.
 - No headcount: rooms (4人间, 两人一间, 一间住4人, 可容纳100人), group and shift sizes (满10人, 5人一组,
   每班6人, 3人一班), the staff of the firm (现有员工200人, 员工300余人, 团队50人, 公司规模2000人), people
-  already placed (已带动120名), diners (100人左右就餐), ages, people cared for (照顾一个老人).
+  already placed (已带动120名), diners (100人左右就餐), ages, people cared for (照顾一个老人), time after
+  the job (招门卫 一个月1600, 干两个星期).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.posting_number import Figure
+from ingest.posting_number import Figure, chinese_number
 from ingest.posting_text import Source, clause_of
 
 __all__ = ["Count", "find_headcount"]
@@ -37,22 +39,33 @@ _HEAD_PEOPLE = re.compile(r"\s*个" + _PEOPLE)
 _TWO_PEOPLE = re.compile(r"个?" + _PEOPLE)  # 找俩帮手: 俩 is 两个
 # 要两个小时的车程, 照顾一个孩子的: 的 after a time or a person cared for names no worker.
 _NOT_DOER = re.compile(r"小时|钟|月|天|年|星期|礼拜|孩子|宝宝|老人|病人|房间|地方|单位|公司")
-# 挖机师傅要一个, 还缺两个, 要俩: a hiring verb, the count and the end of the statement.
-_HIRE_VERB = re.compile(r"(?:要|招|缺|需|找|差)\s*$")
+# 挖机师傅要一个, 还缺两个, 要俩, 来俩: a hiring verb, the count and the end of the statement.
+_HIRE_VERB = re.compile(r"(?:要|招|缺|需|找|差|来)\s*$")
 _COUNT_CLOSING = re.compile(r"\s*个")
 _TWO_CLOSING = re.compile(r"个?")  # 俩 is 两个 already
+# 招 油漆工 两个, 刷墙的师傅来两个, 瓦工还要三个: the job named right before the count that closes the statement.
+_WORKER_BEFORE = re.compile(
+    r"(?:工|师傅|员|司机|阿姨|大姐|保姆|嫂|匠|小伙子?|男的|女的|劳力|帮手)\s*"
+    r"(?P<verb>[还再又另]?(?:来|要|招|缺|需要|找|差))?\s*$"
+)
+_HAVE = re.compile(r"有|已|剩")
+# 十来个, 二十来人, 10来个: about ten; read as ten, reported unsure (like 左右 on pay).
+_ABOUT = re.compile(r"(?P<n>\d{1,3}|[一二两三四五六七八九]?十)\s*来(?=\s*(?:个|名|人|位))")
 _HEAD_POST = re.compile(r"\s*个\s*(?:岗位|名额)")
+# 招聘 2个 counts posts; 招门卫 一个月1600 is a month's pay.
+_COUNTER_GE = re.compile(r"\s*个(?!(?:月|小时|钟|工|星期|礼拜|半|多月|来月|把月|季度|班))")
 _HEAD_POST_BEFORE = re.compile(r"(?:岗位|名额|招聘|人数|招|需求|计划|数量|人员)[^\d,;。\n]{0,3}:?\s*$")
 _HEAD_NOT_BEFORE = re.compile(
     r"(?:(?:现有|拥有|共有|规模|已有)(?!岗位|名额|空缺|公益)|有(?:员工|职工|工人)|(?:员工|职工)总数|在职|宿舍|每)[^,;。\n]{0,2}$"
-    r"|每(?:班|组|批|车|个班|天|间)[^,;。\n]{0,4}$|(?:住|容纳|可坐|载)\s*$|[数几]$"
+    r"|每(?:班|组|批|车|个班|天|间)[^,;。\n]{0,4}$|(?:住|容纳|可坐|载)\s*$|(?<!人)[数几]$"
 )
 # 员工300余人, 占地300亩 员工1200人, 团队50人: the firm's staff, unless a hiring word comes first (招聘员工30名).
 _STAFF_BEFORE = re.compile(r"(?:员工|职工|工人|团队|人员规模)\s*(?:总数|总计|共|达|约|近|超过|有)?\s*:?\s*$")
 _HIRING = re.compile(r"招|聘|需|缺|急|找|要")
 _HEAD_GROUP = re.compile(r"(?:满|每|超过|够|凑|以上|达到|至少|最少|组团)\s*$")
-_BY_SEX_COUNT = re.compile(r"(男|女)[工性士生]?\s*(\d+)\s*[名人]\s*[,，、;；]?\s*(男|女)[工性士生]?\s*(\d+)\s*[名人]")
-_EACH_SEX_COUNT = re.compile(r"男女[\u4e00-\u9fff]{0,4}?各\s*(\d+)\s*[名人]")
+_N = r"(\d+|[一二两三四五六七八九十]{1,3})"  # 男工10名 / 男工五名
+_BY_SEX_COUNT = re.compile(rf"(男|女)[工性士生]?\s*{_N}\s*[名人]\s*[,，、;；]?\s*(男|女)[工性士生]?\s*{_N}\s*[名人]")
+_EACH_SEX_COUNT = re.compile(rf"男女[\u4e00-\u9fff]{{0,4}}?各\s*{_N}\s*(?:名|人|个)")
 _HEAD_GROUP_AFTER = re.compile(
     r"\s*(?:以上|左右)?\s*(?:[^,;。；\n\s]{0,3}(?:成团|组团|一组|同行|报名|报销|包车|发车|奖励|优惠|一班|一间|一屋))"
 )
@@ -72,11 +85,11 @@ def find_headcount(src: Source, figures: list[Figure]) -> Count | None:
     """The first headcount of the ad (value None for 若干 and the like), or None when it names none."""
     norm = src.norm
     split = _BY_SEX_COUNT.search(norm)
-    if split is not None and split.group(1) != split.group(3):
-        return Count(int(split.group(2)) + int(split.group(4)), split.start(), split.end())
+    if split is not None and split.group(1) != split.group(3) and _int(split.group(2)) and _int(split.group(4)):
+        return Count(_int(split.group(2)) + _int(split.group(4)), split.start(), split.end())
     each = _EACH_SEX_COUNT.search(norm)
-    if each is not None:
-        return Count(2 * int(each.group(1)), each.start(), each.end())
+    if each is not None and _int(each.group(1)):
+        return Count(2 * _int(each.group(1)), each.start(), each.end())
     for f in figures:
         if f.high is not None and _HEAD_STRONG.match(norm, f.end):
             return Count(None, f.start, f.end, unsure=True)  # 招10-20人: no one number; a person decides
@@ -87,9 +100,29 @@ def find_headcount(src: Source, figures: list[Figure]) -> Count | None:
         count = _count_at(norm, f)
         if count is not None:
             return count
+    about = _about(norm)
+    if about is not None:
+        return about
     vague = _HEAD_VAGUE.search(norm)
     if vague is not None:
         return Count(None, vague.start(), vague.end())
+    return None
+
+
+def _int(text: str) -> int:
+    return int(text) if text.isdigit() else int(chinese_number(text) or 0)
+
+
+def _about(norm: str) -> Count | None:
+    """``招普工十来个``: an approximate count, read through the same rules as an exact one."""
+    for m in _ABOUT.finditer(norm):
+        value = int(m.group("n")) if m.group("n").isdigit() else chinese_number(m.group("n"))
+        if not value:
+            continue
+        f = Figure(m.start(), m.end(), float(value), None, False)
+        count = None if _not_wanted(norm, f) else _count_at(norm, f)
+        if count is not None:
+            return Count(count.value, count.start, count.end, unsure=True)
     return None
 
 
@@ -120,7 +153,7 @@ def _count_at(norm: str, f: Figure) -> Count | None:
             if not _HEAD_GROUP_AFTER.match(norm, strong.end()):
                 return Count(int(f.low), f.start, strong.end())
         return None
-    if post is not None or (_HEAD_POST_BEFORE.search(before) and re.match(r"\s*个", norm[f.end :])):
+    if post is not None or (_HEAD_POST_BEFORE.search(before) and _COUNTER_GE.match(norm, f.end)):
         end = post.end() if post else norm.index("个", f.end) + 1
         return Count(int(f.low), f.start, end)
     if _HEAD_POST_BEFORE.search(before) and _ends(norm[f.end : f.end + 2]):
@@ -130,7 +163,16 @@ def _count_at(norm: str, f: Figure) -> Count | None:
         if people is not None and not (people.group("doer") and _NOT_DOER.search(people.group("doer"))):
             return Count(int(f.low), f.start, people.end())
     closing = (_TWO_CLOSING if norm[f.start : f.end] == "俩" else _COUNT_CLOSING).match(norm, f.end)
-    if closing is not None and _HIRE_VERB.search(before) and _ends(norm[closing.end() : closing.end() + 1]):
+    if closing is None or not _ends(norm[closing.end() : closing.end() + 1]):
+        return None
+    worker = _WORKER_BEFORE.search(before)
+    # 蘑菇厂要人，采菇工二十个: the job and its count, in an ad that hires (工地有电工两个: people there already)
+    hired = worker is not None and (
+        worker.group("verb") is not None
+        or _HIRING.search(before) is not None
+        or (_HIRING.search(norm) is not None and _HAVE.search(before) is None)
+    )
+    if _HIRE_VERB.search(before) or hired:
         return Count(int(f.low), f.start, closing.end())
     return None
 

@@ -7,8 +7,8 @@ no number unless a counter follows it (``一名``, ``五百元``), so prose is n
 always two.
 
 Spoken amounts: ``一块五`` / ``1块2`` are 1.5 / 1.2 yuan, ``三毛`` / ``五毛钱`` / ``两毛五`` are 0.3 / 0.5 / 0.25
-yuan (a sum of money, like a 千/万 amount); the ``一`` of a period after a spoken amount belongs to the
-period (``三百八一天`` is 380 a day, ``三千一个月`` 3000 a month), not to the amount.
+yuan, ``两分钱`` is 0.02 (a sum of money, like a 千/万 amount); the ``一`` of a period after a spoken amount
+belongs to the period (``三百八一天`` is 380 a day, ``三千一个月`` 3000 a month), not to the amount.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ _JIAO = re.compile(
     rf"(?<![\d{_CN_DIGIT}十百千万块.])(?P<jiao>\d|[{_CN_DIGIT}])\s*(?:毛|角)(?P<fen>\d|[{_CN_DIGIT}])?(?:分)?(?:钱)?"
     r"(?=$|[一每/,，;；。\s!！)）]|左右|以上)"
 )
+# 两分钱, 5分钱: fen, only with 钱 (5分钟 and 80分 are no money).
+_FEN = re.compile(rf"(?<![\d{_CN_DIGIT}十百千万块毛角.])(?P<fen>\d|[{_CN_DIGIT}])\s*分钱")
 # 三百八一天 / 三千一个月: the 一 of the period after an abbreviated amount.
 _PERIOD_ONE = re.compile(r"一(?=个月|个小时|个钟|个工|天|日|小时|晚|月|年|斤|件|个|车|趟|单|箱|袋|亩|平)")
 # 六到八万, 三至五千: a lone digit opening a range whose other end carries the multiplier.
@@ -149,6 +151,9 @@ def _spoken_money(norm: str) -> list[Figure]:
             continue
         value = _digit_value_or_zero(m.group("jiao")) / 10 + _digit_value_or_zero(m.group("fen")) / 100
         out.append(Figure(m.start(), m.end(), round(value, 2), None, True))
+    for m in _FEN.finditer(norm):
+        if not any(f.start <= m.start() < f.end for f in out):
+            out.append(Figure(m.start(), m.end(), round(_digit_value_or_zero(m.group("fen")) / 100, 2), None, True))
     return out
 
 

@@ -4,9 +4,9 @@ A pure function, no database: WeChat-group ads, job-site listings, workshop noti
 announcements in, a ``ParsedPosting`` out. ``as_json()`` gives these keys (units as in ``postings_dev.jsonl``):
 
 ==========================  ==============================================================================
-headcount                   招聘人数, int; 若干/数名 -> null (``ingest.posting_headcount``)
+headcount                   招聘人数, int; 若干/数名 -> null; 十来个 -> 10, unsure (``ingest.posting_headcount``)
 salary_min, salary_max      yuan per ``salary_period``; open ends null (see ``ingest.posting_pay``)
-salary_period               month | day | hour | piece | year
+salary_period               month | day | hour | piece | year; a week's pay (周薪) leaves all three null, unsure
 age_min, age_max            years; ``男50女45`` -> age_max 50, reported unsure (``ingest.posting_person``)
 gender                      male | female | null (both sexes or 男女不限)
 certificates_required       canonical names of the certificate table (持…证, …证上岗); a bare 持证上岗 names
@@ -159,6 +159,9 @@ def _read_pay(out: ParsedPosting, src: Source, figures: list[Figure], note: Note
         for name in ("salary_min", "salary_max", "salary_period"):
             note(name, pay.start, pay.end)
         unsure.update(pay.unsure)
+    elif pay.unsure:  # 周薪1200: a pay the fields cannot hold; shown to a person, not converted
+        unsure.update(pay.unsure)
+        note("salary_period", pay.start, pay.end)
     elif not negotiable(src.norm) and any(c in src.norm for c in "元块薪"):
         unsure.add("salary_min")
     notes = find_salary_notes(src)

@@ -4,12 +4,13 @@ Conventions:
 
 - Requirements written as a preference (``45-58岁女性优先``, ``大专以上优先``, ``女性为主``) are not
   requirements: the segment holding 优先 or 为主 gives no age, sex or education.
-- A sex-specific age limit (``男50女45``, ``男50岁以下、女45岁以下``) gives age_max = the higher limit, so a
-  filter on age_max never drops anyone the ad admits; the field is reported unsure so a person can confirm.
+- A sex-specific age limit (``男50女45``, ``男50岁以下、女45岁以下``, ``女性不超过55周岁，男性不超过60周岁``,
+  ``男的六十以下女的五十五以下``), in either order and in either kind of numeral, gives age_max = the higher limit,
+  so a filter on age_max never drops anyone the ad admits; the field is reported unsure so a person can confirm.
   A lower limit by sex (``女45周岁以上、男50周岁以上``) gives age_min = the lower one. A limit that may be
   widened (``50岁以下，可放宽至55岁``) gives the wider one, also unsure.
-- Age ranges by sex (``男18-45 女18-40``) give the lowest lower and the highest upper limit, also unsure; a range
-  right after the sex (``男18-45``) is an age without 岁.
+- Age ranges by sex (``男18-45 女18-40``, ``女性十八至五十五周岁，男性十八至六十周岁``) give the lowest lower and
+  the highest upper limit, also unsure; a range right after the sex (``男18-45``) is an age without 岁.
 - Sex is ``male``/``female`` only when the ad names one sex alone (限男, 男性, 女工, 阿姨); both sexes,
   男女不限, 不限性别, ``女的也要`` or ``男工为主`` give null. The contact person (``联系人：刘女士``) says
   nothing about it.
@@ -21,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.posting_number import Figure
+from ingest.posting_number import Figure, chinese_number
 from ingest.posting_text import Source, clause_of, phrases, segment_of
 from models.vocab import Education
 
@@ -37,10 +38,12 @@ _AGE_MAX_BEFORE = re.compile(
 _AGE_MIN_BEFORE = re.compile(r"(?:年满|已满|满|不低于|不小于|大于|最小|最低|下限)\s*[:]?\s*$")
 _AGE_WIDENED = re.compile(r"放宽")
 _AGE_ANY = re.compile(r"年龄不限|不限年龄|年龄无要求|年龄不论|无年龄要求|不限男女老少")
+_CN_AGE = r"[一二三四五六七八]?十[一二三四五六七八九]?"
 _BY_SEX = re.compile(
-    r"(?P<s1>[男女])(?:性|士|的)?\s*:?\s*(?P<a1>\d{2})\s*(?:周岁|岁)?\s*(?:以下|以内|之内)?\s*[,，、/;；]?\s*"
-    r"(?P<s2>[男女])(?:性|士|的)?\s*:?\s*(?P<a2>\d{2})\s*(?:周岁|岁)?"
+    rf"(?P<s1>[男女])(?:性|士|的)?\s*:?\s*(?P<a1>\d{{2}}|{_CN_AGE})\s*(?:周岁|岁)?\s*(?:以下|以内|之内)?\s*[,，、/;；]?\s*"
+    rf"(?P<s2>[男女])(?:性|士|的)?\s*:?\s*(?P<a2>\d{{2}}|{_CN_AGE})\s*(?:周岁|岁)?"
 )
+_SEX_MARK = re.compile(r"(?<![男女])[男女](?![男女士])")
 # 男18-45 女18-40 / 男性18-55岁，女性18-50岁: an age range for each sex.
 _BY_SEX_RANGE = re.compile(
     r"(?P<s>[男女])(?:性|士|的|工)?\s*:?\s*(?P<lo>\d{2})\s*(?:周岁|岁)?\s*(?:-+|~|到|至)\s*(?P<hi>\d{2})(?!\d)"
@@ -72,48 +75,96 @@ def find_ages(src: Source, figures: list[Figure]) -> Ages:
     norm = src.norm
     ages = Ages()
     _ranges_by_sex(norm, ages)
-    for m in _BY_SEX.finditer(norm):
-        if m.group("s1") != m.group("s2") and not _preferred(norm, m.start()):
-            a1, a2 = int(m.group("a1")), int(m.group("a2"))
-            if _plausible(a1) and _plausible(a2) and ages.high is None:
-                ages.high, ages.unsure = max(a1, a2), True
-                ages.spans.append((m.start(), m.end()))
-                break
+    _limits_by_sex(norm, ages)
     for m in _AGE_RANGE.finditer(norm):
         low, high = sorted((int(m.group(1)), int(m.group(2))))
         if _plausible(low) and _plausible(high) and not _preferred(norm, m.start()) and ages.high is None:
             ages.low, ages.high = low, high
             ages.spans.append(m.span())
             break
+    sexes: dict[str, str | None] = {}  # the sex each limit taken so far was written for
     for f in figures:
         if not _is_age(norm, f) or _preferred(norm, f.start):
             continue
         if any(s <= f.start < e for s, e in ages.spans):
             continue
-        before = norm[clause_of(norm, f.start)[0] : f.start]
         if f.high is not None:
-            low, high = sorted((int(f.low), int(f.high)))
-            if not (_plausible(low) and _plausible(high)):
-                continue
-            if ages.low is None and ages.high is None:
-                ages.low, ages.high = low, high
-                ages.spans.append((f.start, _end(norm, f)))
-            continue
-        value = int(f.low)
-        if not _plausible(value) or value != f.low:
-            continue
-        if _AGE_MAX_AFTER.match(norm, f.end) or _AGE_MAX_BEFORE.search(before):
-            if ages.high is None or (_AGE_WIDENED.search(before) and value > ages.high):
-                ages.unsure = ages.unsure or ages.high is not None
-                ages.high = value
-                ages.spans.append((f.start, _end(norm, f)))
-        elif _AGE_MIN_AFTER.match(norm, f.end) or _AGE_MIN_BEFORE.search(before):
-            if ages.low is None:
-                ages.low = value
-                ages.spans.append((f.start, _end(norm, f)))
+            _take_range(norm, f, ages, sexes)
+        elif int(f.low) == f.low and _plausible(int(f.low)):
+            _take_limit(norm, f, ages, sexes)
     if ages.low is not None and ages.high is not None and ages.low > ages.high:
         ages.low, ages.high, ages.unsure = ages.high, ages.low, True
     return ages
+
+
+def _take_range(norm: str, f: Figure, ages: Ages, sexes: dict[str, str | None]) -> None:
+    """``18-45岁``; a second range for the other sex (``男性十八至六十周岁，女性十八至五十五周岁``) widens it."""
+    low, high = sorted((int(f.low), int(f.high or f.low)))
+    if not (_plausible(low) and _plausible(high)):
+        return
+    sex = _sex_before(norm, f.start)
+    if ages.low is None and ages.high is None:
+        ages.low, ages.high = low, high
+        sexes["low"] = sexes["high"] = sex
+    elif _other_sex(sexes.get("high"), sex) and ages.low is not None and ages.high is not None:
+        ages.low, ages.high, ages.unsure = min(ages.low, low), max(ages.high, high), True
+    else:
+        return
+    ages.spans.append((f.start, _end(norm, f)))
+
+
+def _take_limit(norm: str, f: Figure, ages: Ages, sexes: dict[str, str | None]) -> None:
+    """``50岁以下`` / ``年满18周岁``; the same limit for the other sex (``女55以下，男60以下``) loosens it."""
+    value = int(f.low)
+    before = norm[clause_of(norm, f.start)[0] : f.start]
+    sex = _sex_before(norm, f.start)
+    if _AGE_MAX_AFTER.match(norm, f.end) or _AGE_MAX_BEFORE.search(before):
+        if ages.high is None:
+            ages.high, sexes["high"] = value, sex
+        elif _AGE_WIDENED.search(before) and value > ages.high:
+            ages.high, ages.unsure = value, True
+        elif _other_sex(sexes.get("high"), sex):
+            ages.high, ages.unsure = max(ages.high, value), True
+        else:
+            return
+    elif _AGE_MIN_AFTER.match(norm, f.end) or _AGE_MIN_BEFORE.search(before):
+        if ages.low is None:
+            ages.low, sexes["low"] = value, sex
+        elif _other_sex(sexes.get("low"), sex):
+            ages.low, ages.unsure = min(ages.low, value), True
+        else:
+            return
+    else:
+        return
+    ages.spans.append((f.start, _end(norm, f)))
+
+
+def _sex_before(norm: str, pos: int) -> str | None:
+    """The sex a limit is written for: ``男`` or ``女`` just before it in its clause (``男女`` is both)."""
+    found = None
+    for m in _SEX_MARK.finditer(norm, max(clause_of(norm, pos)[0], pos - 10), pos):
+        found = m.group()
+    return found
+
+
+def _other_sex(first: str | None, second: str | None) -> bool:
+    return first is not None and second is not None and first != second
+
+
+def _limits_by_sex(norm: str, ages: Ages) -> None:
+    """``男50女45`` / ``男六十女五十五``: two limits, one for each sex, without 以下 between them."""
+    for m in _BY_SEX.finditer(norm):
+        if m.group("s1") != m.group("s2") and not _preferred(norm, m.start()):
+            a1, a2 = _age_value(m.group("a1")), _age_value(m.group("a2"))
+            if _plausible(a1) and _plausible(a2) and ages.high is None:
+                ages.high, ages.unsure = max(a1, a2), True
+                ages.spans.append((m.start(), m.end()))
+                return
+
+
+def _age_value(text: str) -> int:
+    value = int(text) if text.isdigit() else chinese_number(text)
+    return int(value or 0)
 
 
 def _ranges_by_sex(norm: str, ages: Ages) -> None:
@@ -149,11 +200,14 @@ def _is_age(norm: str, f: Figure) -> bool:
     return bool(limit) or f.high is not None or bool(_AGE_MAX_BEFORE.search(norm, start, f.start))
 
 
+_SEX_ONLY = ("", "男", "女", "男的", "女的", "男性", "女性")
+
+
 def _bare_limit(norm: str, f: Figure) -> bool:
-    """``男，50以下`` / ``45以下``: a plausible age standing alone in its segment with a limit word."""
+    """``男，50以下`` / ``45以下`` / ``女的五十以下``: a plausible age alone in its segment with a limit word."""
     start, end = segment_of(norm, f.start)
     rest = norm[f.end : end].strip()
-    return norm[start : f.start].strip() in ("", "男", "女") and rest in ("以下", "以内", "以上", "以下均可")
+    return norm[start : f.start].strip() in _SEX_ONLY and rest in ("以下", "以内", "以上", "以下均可")
 
 
 def _plausible(age: int) -> bool:

@@ -203,6 +203,57 @@ def test_numbers_that_are_no_pay(text: str) -> None:
     assert (out["salary_min"], out["salary_max"], out["salary_period"]) == (None, None, None)
 
 
+@pytest.mark.parametrize(
+    ("text", "low", "high", "period"),
+    [
+        # a wage plus overtime pay is open upward, like 底薪+加班费 and 月薪+提成
+        ("包装工 月薪3200元+加班费 包住", 3200, None, "month"),
+        ("工资：3600元+加班费，食堂自费", 3600, None, "month"),
+        ("普工 3000/月+加班工资", 3000, None, "month"),
+        ("月薪4200+加班，长白班", 4200, None, "month"),
+        ("工资3800加加班费", 3800, None, "month"),
+        ("月薪3000元+全勤200元", 3000, 3000, "month"),  # a bonus on a fixed wage is still no open end
+        # a 每天 after the pay that tells when the work is done (上午, 早上, 晚上 ...) is not its period
+        ("护路员 一个月900 每天上午干半天", 900, 900, "month"),
+        ("看门的 一个月1500 每天晚上住厂里", 1500, 1500, "month"),
+        ("保洁员 月工资1800 每天早上6点上班", 1800, 1800, "month"),
+        ("钟点工 每小时25 每天下午两小时", 25, 25, "hour"),
+        ("超市理货 月薪2800 每周休一天", 2800, 2800, "month"),
+        ("一周内到岗，月薪4000", 4000, 4000, "month"),
+        # a 月嫂's 单 is a 26-day contract even when the days are not written
+        ("金牌月嫂 一单9800 住家", 9800, 9800, "month"),
+        ("招月嫂 12800元/单 需育婴员证", 12800, 12800, "month"),
+        ("母婴护理 一单一万二", 12000, 12000, "month"),
+        ("外卖骑手 每单5元", 5, 5, "piece"),  # an order of a courier stays a piece
+        # 多送多得 (the more, the more pay) is no open end; 三千多 is
+        ("送水工 一桶两块 多送多得", 2, 2, "piece"),
+        ("送水工 一桶两块多", 2, None, "piece"),
+        # fen, said with 钱
+        ("码砖 一块砖两分钱", 0.02, 0.02, "piece"),
+        # 一次 right before the amount is a rate per visit, like 每次服务; 一次性 is not
+        ("钟点工 两小时一次 一次八十", 80, 80, "piece"),
+        ("上门理发 一次三十元", 30, 30, "piece"),
+    ],
+)
+def test_pay_families(text: str, low: float | None, high: float | None, period: str) -> None:
+    out = parsed(text)
+    assert (out["salary_min"], out["salary_max"], out["salary_period"]) == (low, high, period)
+
+
+@pytest.mark.parametrize("text", ["饭店服务员 周薪1200 包吃住", "服务员 1500元/周", "装卸工 每周1300元 日结也行"])
+def test_weekly_pay_is_not_converted_but_asked(text: str) -> None:
+    out = parsed(text)
+    assert (out["salary_min"], out["salary_max"], out["salary_period"]) == (None, None, None)
+    assert {"salary_min", "salary_period"} <= set(out["unsure"])
+    assert "周" in out["evidence"]["salary_period"][0]["text"]
+
+
+@pytest.mark.parametrize("text", ["小工 日薪200 周结", "小工 日薪200 月结", "小工 每天200元 月结", "小工 日薪200,周结"])
+def test_payment_rhythm_after_the_pay_keeps_the_rate_period(text: str) -> None:
+    out = parsed(text)
+    assert (out["salary_min"], out["salary_period"]) == (200, "day")
+
+
 def test_pay_range_written_backwards_is_swapped_and_unsure() -> None:
     out = parsed("月薪6000-4000元")
     assert (out["salary_min"], out["salary_max"]) == (4000, 6000)
@@ -302,6 +353,33 @@ def test_age_range_right_after_the_sex_needs_no_unit(text: str, low: int, gender
     assert (out["age_min"], out["age_max"], out["gender"]) == (low, 45, gender)
 
 
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("男的六十以下女的五十五以下", None, 60),
+        ("男六十女五十五", None, 60),
+        ("女五十五以下，男六十以下", None, 60),
+        ("女性不超过55周岁，男性不超过60周岁", None, 60),
+        ("女性不超过五十五周岁，男性不超过六十周岁", None, 60),
+        ("女性年龄在50岁以下，男性年龄在58岁以下", None, 58),
+        ("年龄：女性十八至五十五周岁，男性十八至六十周岁", 18, 60),
+        ("女十八到五十 男二十到六十", 18, 60),
+        ("女满18周岁不超过55周岁、男满20周岁不超过60周岁", 18, 60),
+    ],
+)
+def test_sex_specific_limits_in_any_order_and_numerals_give_the_loosest(text: str, low: int | None, high: int) -> None:
+    out = parsed(text)
+    assert (out["age_min"], out["age_max"], out["gender"]) == (low, high, None)
+    assert "age_max" in out["unsure"]
+
+
+@pytest.mark.parametrize(("text", "gender"), [("女的五十以下", "female"), ("男性 五十以下", "male")])
+def test_age_limit_after_the_sex_in_chinese_numerals(text: str, gender: str) -> None:
+    out = parsed(text)
+    assert (out["age_max"], out["gender"]) == (50, gender)
+    assert "age_max" not in out["unsure"]
+
+
 def test_sex_specific_lower_age_limit_gives_the_lower_limit() -> None:
     out = parsed("面向大龄劳动力（女45周岁以上、男50周岁以上）")
     assert (out["age_min"], out["age_max"]) == (45, None)
@@ -393,6 +471,51 @@ def test_sex_specific_lower_age_limit_gives_the_lower_limit() -> None:
 )
 def test_headcount(text: str, count: int | None) -> None:
     assert parsed(text)["headcount"] == count
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        # the job named, then the count closing the statement
+        ("招 粉刷工 两个 一天260", 2),
+        ("贴砖的师傅来两个 活在五台", 2),
+        ("木工要三个 一天350", 3),
+        ("小工再来两个，日结200", 2),
+        ("店里缺服务员 两个", 2),
+        ("搬砖的 来俩 男的", 2),
+        # counts by sex in Chinese numerals add up
+        ("招聘护工 男女各两名", 4),
+        ("男工五名，女工三名", 8),
+        ("工地上再来两个", 2),
+        ("蘑菇厂要人，采菇工二十个，不论男女", 20),
+        ("工地有电工两个，再招小工", None),  # people there already
+        ("现有木工三个 还缺小工两个", 2),
+        ("需要 瓦工 3个 一天三百五", 3),
+        ("电工师傅来一个，一天400", 1),
+        # ... but not what the worker looks after or does
+        ("招保洁员 负责打扫两个单元 月薪1800", None),
+        ("招育儿嫂 带孩子两个", None),
+        ("招厨师 会做菜 一个", None),
+        ("招聘电工 持证 两个班倒", None),
+        # 一个月 / 两个星期 after the job is time or pay, not people
+        ("小区招门卫 一个月1600 每天晚上值班", None),
+        ("招采摘工 干两个星期 一天150", None),
+        ("招保洁 一个小时20", None),
+        # 人数 right before the count
+        ("岗位：助残员，人数4名，补贴1000元", 4),
+        ("饭店招服务员 人数3人", 3),
+        ("招聘人数 5 人，月薪3000", 5),
+    ],
+)
+def test_headcount_after_the_job_or_人数(text: str, count: int | None) -> None:
+    assert parsed(text)["headcount"] == count
+
+
+@pytest.mark.parametrize(("text", "count"), [("招普工十来个 包住", 10), ("需要二十来个小工", 20), ("招10来人", 10)])
+def test_about_a_number_gives_the_number_and_asks(text: str, count: int) -> None:
+    out = parsed(text)
+    assert out["headcount"] == count
+    assert "headcount" in out["unsure"]
 
 
 # -- sex -------------------------------------------------------------------------------------------
@@ -573,6 +696,40 @@ def test_title_line_is_no_certificate_of_the_next_line() -> None:
     ],
 )
 def test_meals_and_housing(text: str, meals: bool | None, housing: bool | None) -> None:
+    out = parsed(text)
+    assert (out["meals"], out["housing"]) == (meals, housing)
+
+
+@pytest.mark.parametrize(
+    ("text", "meals", "housing"),
+    [
+        # one meal left to the worker does not undo another the employer gives
+        ("早餐自理 午餐公司提供", True, None),
+        ("早饭自理，中午管饭，提供宿舍", True, True),
+        ("管午饭，晚饭自己解决", True, None),
+        ("包住，早餐自理，午餐晚餐免费", True, True),
+        ("三餐自理 中午管饭", False, None),  # all meals, then one: contradictory, the first stays (asked)
+        # lodging on the site
+        ("钢筋工 住工地板房 吃饭自理", False, True),
+        ("工地提供活动板房", None, True),
+        ("住工棚，管两顿饭", True, True),
+        ("住在工地上，管三餐", True, True),
+        ("住宿：板房", None, True),
+        ("架子工 工地住 管三餐", True, True),
+        ("厂里住，一个月四千", None, True),
+        ("工地住宿自理", None, False),
+        # meals at a price are the worker's; an allowance per meal is money
+        ("食堂吃饭每顿5元", False, None),
+        ("有宿舍 一顿饭五块钱", False, True),
+        ("伙食费每月300元，包住", False, True),
+        ("餐补 一顿10元", None, None),
+        ("公司给饭钱每天20元", None, None),
+        ("管一顿饭 一天200", True, None),
+        ("不住工地，每天接送", None, False),
+        ("住工地附近的优先", None, None),
+    ],
+)
+def test_partial_meals_and_site_lodging(text: str, meals: bool | None, housing: bool | None) -> None:
     out = parsed(text)
     assert (out["meals"], out["housing"]) == (meals, housing)
 
