@@ -10,7 +10,11 @@ from fastapi import FastAPI, Request
 from sqlalchemy import text
 
 from api.errors import install_error_handlers
+from api.otp import LoggingCodeSender
+from api.ratelimit import LoginLimiter
+from api.routes import auth
 from api.settings import Settings, load_settings
+from api.tokens import TokenStore
 from models.cache import build_cache
 from models.db import build_engine, build_session_factory
 
@@ -26,7 +30,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessions = build_session_factory(engine)
-        app.state.cache = build_cache(settings.redis_url)
+        app.state.cache = cache = build_cache(settings.redis_url)
+        app.state.tokens = TokenStore(cache, settings.cipher, hours=settings.token_hours)
+        app.state.limiter = LoginLimiter(cache)
+        # No SMS gateway exists yet: in production /auth/code says so instead of the app refusing to start.
+        app.state.code_sender = None if settings.env == "production" else LoggingCodeSender(settings.env)
         yield
         engine.dispose()
 
@@ -37,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.include_router(auth.router)
 
     @app.get("/health", summary="健康检查：数据库与缓存是否可用", tags=["系统"])
     def health(request: Request) -> dict[str, Any]:

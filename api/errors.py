@@ -1,4 +1,11 @@
-"""Maps domain errors to HTTP status codes and renders ``{"error": "ClassName", "detail": "..."}``."""
+"""Maps domain errors to HTTP status codes and renders ``{"error": "ClassName", "detail": "..."}``.
+
+Two errors of the HTTP edge live here, under ``NotAllowed``::
+
+    NotAllowed
+    ├── NotAuthenticated   no valid sign-in (401)
+    └── TooManyAttempts    sign-in refused for a while after repeated failures (429)
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,20 @@ from fastapi.responses import JSONResponse
 
 from models.errors import AnyeError, Conflict, InvalidInput, Misconfigured, NotAllowed, NotFound
 
-__all__ = ["install_error_handlers", "status_for"]
+__all__ = ["NotAuthenticated", "TooManyAttempts", "install_error_handlers", "status_for"]
+
+
+class NotAuthenticated(NotAllowed):
+    pass
+
+
+class TooManyAttempts(NotAllowed):
+    pass
+
 
 _STATUS: dict[type[AnyeError], int] = {
+    NotAuthenticated: 401,
+    TooManyAttempts: 429,
     NotFound: 404,
     Conflict: 409,
     NotAllowed: 403,
@@ -29,7 +47,9 @@ def status_for(exc: AnyeError) -> int:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AnyeError)
     async def _domain(_request: Request, exc: AnyeError) -> JSONResponse:
-        return JSONResponse({"error": type(exc).__name__, "detail": exc.detail}, status_code=status_for(exc))
+        status = status_for(exc)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"error": type(exc).__name__, "detail": exc.detail}, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     secret_key: str | None = Field(None, description="secret for encrypting personal data")
     port: int = 8000
+    token_hours: int = Field(12, ge=1, description="hours a sign-in token stays valid")
 
     @property
     def db_url(self) -> str:

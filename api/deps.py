@@ -1,0 +1,108 @@
+"""Request dependencies: the unit of work, what the lifespan built, and the signed-in account.
+
+Tests swap any of them through ``app.dependency_overrides``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from api.errors import NotAuthenticated
+from api.otp import CodeSender, OneTimeCodes
+from api.ratelimit import LoginLimiter
+from api.tokens import TokenStore
+from models.account import Account
+from models.account_repository import AccountRepository
+from models.cache import Cache
+from models.crypto import PersonalDataCipher
+from models.errors import Misconfigured
+
+__all__ = [
+    "NOT_SIGNED_IN",
+    "bearer_token",
+    "current_account",
+    "get_cache",
+    "get_cipher",
+    "get_code_sender",
+    "get_codes",
+    "get_limiter",
+    "get_session",
+    "get_tokens",
+]
+
+NOT_SIGNED_IN = "请先登录。"
+
+_bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One unit of work per request: committed once when the route succeeds, rolled back otherwise."""
+    session: Session = request.app.state.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_cache(request: Request) -> Cache:
+    cache: Cache = request.app.state.cache
+    return cache
+
+
+def get_cipher(request: Request) -> PersonalDataCipher:
+    cipher: PersonalDataCipher = request.app.state.settings.cipher
+    return cipher
+
+
+def get_tokens(request: Request) -> TokenStore:
+    tokens: TokenStore = request.app.state.tokens
+    return tokens
+
+
+def get_limiter(request: Request) -> LoginLimiter:
+    limiter: LoginLimiter = request.app.state.limiter
+    return limiter
+
+
+def get_code_sender(request: Request) -> CodeSender:
+    sender: CodeSender | None = request.app.state.code_sender
+    if sender is None:
+        raise Misconfigured("短信验证码服务尚未配置，暂时不能用验证码登录。请用账号密码登录，或联系管理员。")
+    return sender
+
+
+def get_codes(
+    cache: Annotated[Cache, Depends(get_cache)],
+    cipher: Annotated[PersonalDataCipher, Depends(get_cipher)],
+    sender: Annotated[CodeSender, Depends(get_code_sender)],
+) -> OneTimeCodes:
+    return OneTimeCodes(cache, cipher, sender)
+
+
+def bearer_token(token: Annotated[str | None, Depends(_bearer)]) -> str:
+    """The bearer token of the request; ``NotAuthenticated`` without one."""
+    if not token:
+        raise NotAuthenticated(NOT_SIGNED_IN)
+    return token
+
+
+def current_account(
+    token: Annotated[str, Depends(bearer_token)],
+    tokens: Annotated[TokenStore, Depends(get_tokens)],
+    session: Annotated[Session, Depends(get_session)],
+) -> Account:
+    """The active account the bearer token belongs to; ``NotAuthenticated`` (401) otherwise."""
+    claims = tokens.resolve(token)
+    account = AccountRepository(session).get(claims.account_id) if claims is not None else None
+    if account is None or not account.active:
+        raise NotAuthenticated(NOT_SIGNED_IN)
+    return account

@@ -1,0 +1,55 @@
+"""Sign-in use cases (登录): password, one-time code, sign-out. Each ends in a bearer token or none.
+
+Every failure to sign in is ``NotAuthenticated`` with a message that never says which part was wrong;
+too many failed passwords is ``TooManyAttempts`` with the minutes to wait.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from api.accounts import SIGN_IN_FAILED, login, normalise_mobile
+from api.errors import NotAuthenticated, TooManyAttempts
+from api.otp import OneTimeCodes, sign_in_with_code
+from api.ratelimit import LoginLimiter
+from api.tokens import IssuedToken, TokenStore
+from models.account_repository import AccountRepository
+from models.errors import NotAllowed
+
+__all__ = ["CODE_SENT", "request_code", "sign_in_with_password", "sign_in_with_phone_code", "sign_out"]
+
+CODE_SENT = "如果这个手机号已开通账号，验证码已发送，5 分钟内有效；收不到请联系安置点工作人员。"
+
+
+def sign_in_with_password(
+    session: Session, limiter: LoginLimiter, tokens: TokenStore, username: str, password: str, address: str
+) -> IssuedToken:
+    try:
+        account = login(session, limiter, username, password, address)
+    except NotAllowed as exc:
+        if exc.detail == SIGN_IN_FAILED:
+            raise NotAuthenticated(SIGN_IN_FAILED) from None
+        raise TooManyAttempts(exc.detail) from None
+    return tokens.issue(account)
+
+
+def request_code(session: Session, codes: OneTimeCodes, phone: str) -> None:
+    """Send a code when the phone belongs to an active account; say nothing either way."""
+    plain = normalise_mobile(phone)
+    account = AccountRepository(session).by_phone_hash(codes.cipher.digest(plain))
+    if account is not None and account.active:
+        codes.issue(plain)
+
+
+def sign_in_with_phone_code(
+    session: Session, codes: OneTimeCodes, tokens: TokenStore, phone: str, code: str
+) -> IssuedToken:
+    try:
+        account = sign_in_with_code(session, codes, phone, code)
+    except NotAllowed as exc:
+        raise NotAuthenticated(exc.detail) from None
+    return tokens.issue(account)
+
+
+def sign_out(tokens: TokenStore, token: str) -> None:
+    tokens.revoke(token)
