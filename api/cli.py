@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -13,15 +12,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy.orm import Session
 
+from api.cli_import import import_one, write_outputs
 from api.cli_matcher import candidates, evaluate, recommend, train
 from api.cli_postings import ingest_ads, ingest_employers, ingest_postings, parse_posting_cmd, postings_app
 from api.cli_users import users_app
 from api.settings import Settings, load_settings
 from ingest.ledger import FileReport, LedgerImport
 from ingest.ledger_export import export_ledger
-from ingest.ledger_report import write_rejects, write_report
 from ingest.sites import load_sites
 from models.audit import Actor
 from models.db import build_engine, build_session_factory, session_scope
@@ -95,37 +93,14 @@ def ingest_ledger(
         try:
             for path in files:
                 bar.update(task, description=path.name, completed=0, total=None)
-                reports.append(_import_one(importer, session, path))
+                reports.append(import_one(importer, session, path))
         finally:
             # also after Ctrl-C: what was committed is reported
             engine.dispose()
             _print_reports(reports)
-            if report:
-                write_report(reports, report)
-                console.print(f"导入报告：{report}")
-            if rejects:
-                n = write_rejects(reports, rejects)
-                console.print(f"未导入的行（{n} 行）：{rejects}")
+            write_outputs(reports, report, rejects)
     if any(r.error for r in reports):
         raise typer.Exit(1)
-
-
-def _import_one(importer: LedgerImport, session: Session, path: Path) -> FileReport:
-    """One file in one transaction; a failure is reported and the next file goes on (Ctrl-C stops)."""
-    try:
-        result = importer.import_file(path)
-        session.commit()
-        return result
-    except Exception:
-        session.rollback()
-        logging.getLogger("anye.ingest").exception("ledger import failed: %s", path.name)
-        return FileReport(
-            file=path.name, error="导入出错，此文件的改动已全部撤销；其余文件照常导入。请把文件交给管理员查看日志。"
-        )
-    except BaseException:
-        session.rollback()
-        err.print(f"[red]{path.name}：导入中断，此文件的改动已全部撤销，重新运行即可继续。[/red]")
-        raise
 
 
 def _progress() -> Progress:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,11 +12,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session
 
+from api.cli_import import import_one, write_outputs
 from api.settings import load_settings
 from ingest.ledger import FileReport
-from ingest.ledger_report import write_rejects, write_report
 from ingest.posting_cell import parse_employer_kind
 from ingest.posting_form import EmployerForm
 from ingest.posting_import import EmployerImport, PostingImport
@@ -51,15 +49,11 @@ def ingest_postings(
         importer = PostingImport(session, default_taxonomy(), actor=getpass.getuser(), open_complete=not drafts)
         try:
             for path in files:
-                reports.append(_import_one(importer, session, path))
+                reports.append(import_one(importer, session, path))
         finally:
             engine.dispose()
             _print_reports(reports)
-            if report:
-                write_report(reports, report)
-                console.print(f"导入报告：{report}")
-            if rejects:
-                console.print(f"未导入的行（{write_rejects(reports, rejects)} 行）：{rejects}")
+            write_outputs(reports, report, rejects)
     if any(r.error for r in reports):
         raise typer.Exit(1)
 
@@ -76,25 +70,13 @@ def ingest_employers(
         importer = EmployerImport(session, default_taxonomy(), actor=getpass.getuser())
         try:
             for path in files:
-                reports.append(_import_one(importer, session, path))
+                reports.append(import_one(importer, session, path))
         finally:
             engine.dispose()
             _print_reports(reports, "单位名录导入结果", ("rows", "created", "updated", "rejected", "problems"))
-            if report:
-                write_report(reports, report)
+            write_outputs(reports, report, None)
     if any(r.error for r in reports):
         raise typer.Exit(1)
-
-
-def _import_one(importer: PostingImport | EmployerImport, session: Session, path: Path) -> FileReport:
-    try:
-        result = importer.import_file(path)
-        session.commit()
-        return result
-    except Exception:
-        session.rollback()
-        logging.getLogger("anye.ingest").exception("postings import failed: %s", path.name)
-        return FileReport(file=path.name, error="导入出错，此文件的改动已全部撤销；其余文件照常导入。")
 
 
 _COLUMN_NAMES = {

@@ -34,7 +34,7 @@ from models.errors import InvalidInput
 from models.repository import LedgerRepository
 from models.taxonomy import Taxonomy
 
-__all__ = ["FileReport", "LedgerImport", "RejectedRow"]
+__all__ = ["FileReport", "LedgerImport", "RejectedRow", "file_sha256"]
 
 Progress = Callable[[int, int], None]
 _FLUSH_EVERY = 2000
@@ -93,7 +93,7 @@ class LedgerImport:
 
     def import_file(self, path: Path) -> FileReport:
         """Import one workbook; the whole file or nothing of it (the caller commits)."""
-        report = FileReport(file=path.name, sha256=_sha256(path))
+        report = FileReport(file=path.name, sha256=file_sha256(path))
         reader = read_in_child if path.stat().st_size >= self._parallel_from else read_ledger
         events = reader(path, self._options)
         try:
@@ -263,7 +263,7 @@ def _quick_handovers() -> Iterator[None]:
         sys.setswitchinterval(before)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, NamedTuple, Self
+from typing import Annotated, Any, NamedTuple, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -16,7 +16,7 @@ from ingest.credit_code import parse_credit_code
 from models.posting import LEGAL_WORKING_AGE
 from models.vocab import Education, EmployerKind, JobKind, PayPeriod, PublicWelfareCategory, Sex
 
-__all__ = ["EmployerForm", "PostingForm", "PublicWelfareTerms", "Refused", "lenient_posting_form"]
+__all__ = ["EmployerForm", "PostingForm", "PublicWelfareTerms", "Refused", "lenient_form", "lenient_posting_form"]
 
 _Text = Annotated[str, Field(max_length=2000)]
 
@@ -116,6 +116,9 @@ class PostingForm(BaseModel):
         return self
 
 
+F = TypeVar("F", bound=BaseModel)
+
+
 class Refused(NamedTuple):
     """A value the form refused: its field ("" for a rule across fields) and the Chinese reason."""
 
@@ -128,24 +131,33 @@ _PAIRS = {"pay_min": ("pay_min", "pay_max"), "pay_max": ("pay_min", "pay_max")}
 _PAIRS |= {"age_min": ("age_min", "age_max"), "age_max": ("age_min", "age_max")}
 
 
-def lenient_posting_form(data: dict[str, Any]) -> tuple[PostingForm, list[Refused]]:
-    """The posting form of ``data`` with every refused value left out, and what was refused.
+def lenient_form(form: type[F], data: dict[str, Any]) -> tuple[F | None, list[Refused]]:
+    """The form of ``data`` with every refused value left out, and what was refused; None for the form when
+    a value it cannot do without (a required field) was refused.
 
-    For imports and pasted ads: a bad value costs that value, never the posting.
+    For imports and pasted ads: a bad value costs that value, never the record.
     """
     values = dict(data)
     refused: list[Refused] = []
     for _ in range(len(values) + 1):
         try:
-            return PostingForm.model_validate(values), refused
+            return form.model_validate(values), refused
         except ValidationError as exc:
             for error in exc.errors():
                 field = str(error["loc"][0]) if error["loc"] else ""
-                reason = str(error["msg"]).removeprefix("Value error, ")
-                refused.append(Refused(field, reason))
-                for name in _fields_behind(field, reason):
+                refused.append(Refused(field, str(error["msg"]).removeprefix("Value error, ")))
+                if field in form.model_fields and form.model_fields[field].is_required():
+                    return None, refused
+                for name in _fields_behind(field, refused[-1].reason):
                     values.pop(name, None)
     raise AssertionError("unreachable: every round leaves out at least one value")  # pragma: no cover
+
+
+def lenient_posting_form(data: dict[str, Any]) -> tuple[PostingForm, list[Refused]]:
+    """``lenient_form`` of a posting, which has no required field: always a form."""
+    form, refused = lenient_form(PostingForm, data)
+    assert form is not None
+    return form, refused
 
 
 def _fields_behind(field: str, reason: str) -> tuple[str, ...]:

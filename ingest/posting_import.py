@@ -10,18 +10,16 @@ the others stay drafts for staff to complete.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingest.header import is_marker_row
-from ingest.ledger import FileReport
+from ingest.ledger import FileReport, file_sha256
 from ingest.ledger_read import RejectedRow
-from ingest.posting_form import EmployerForm, PostingForm, lenient_posting_form
+from ingest.posting_form import EmployerForm, PostingForm, lenient_form, lenient_posting_form
 from ingest.posting_row import RowValues, read_employer_row, read_row
 from ingest.posting_service import PostingService
 from ingest.posting_table import PostingTable, locate_posting_table
@@ -57,7 +55,7 @@ class _TableImport:
 
     def import_file(self, path: Path) -> FileReport:
         """Import one file; the whole file or nothing of it (the caller commits)."""
-        report = FileReport(file=path.name, sha256=_sha256(path))
+        report = FileReport(file=path.name, sha256=file_sha256(path))
         try:
             sheets = read_workbook(path)
         except InvalidInput as exc:
@@ -127,20 +125,14 @@ class _TableImport:
         self.session.flush()
 
     def employer_form(self, values: RowValues, problems: list[Problem], where: Where) -> EmployerForm:
-        """The employer form of the row; a value the form refuses is left out with a problem."""
-        data = dict(values.employer)
-        for _ in range(len(data) + 1):
-            try:
-                return EmployerForm.model_validate(data)
-            except ValidationError as exc:
-                for error in exc.errors():
-                    field = str(error["loc"][0]) if error["loc"] else ""
-                    reason = str(error["msg"]).removeprefix("Value error, ")
-                    problems.append(Problem(*where, values.label_of(field), None, "value_refused", reason))
-                    if field == "name":
-                        raise InvalidInput(reason) from exc
-                    data.pop(field, None)
-        raise InvalidInput("单位信息无法识别。")
+        """The employer form of the row; a value the form refuses is left out with a problem (without a usable
+        name the row is refused)."""
+        form, refused = lenient_form(EmployerForm, values.employer)
+        for field, reason in refused:
+            problems.append(Problem(*where, values.label_of(field), None, "value_refused", reason))
+        if form is None:
+            raise InvalidInput(refused[-1].reason)
+        return form
 
 
 class PostingImport(_TableImport):
@@ -245,11 +237,3 @@ def _complete(employer: Employer, form: EmployerForm) -> bool:
 
 def _repeated(posting: Posting) -> str:
     return f"与已有岗位（编号 {posting.id}：{posting.title}）相同或仅有少量改动，已更新原岗位，没有重复建岗。"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from matcher.frame import (
     HEALTH_ORDER,
     LABOUR_ORDER,
+    NO_LABOUR_CODES,
     PLACE_ORDER,
     SEX_ORDER,
     STATUS_ORDER,
@@ -177,7 +178,6 @@ def _certificates_fields(
 
 
 _WEAK = LABOUR_ORDER.index(LabourCapacity.WEAK)
-_NO_LABOUR = [LABOUR_ORDER.index(LabourCapacity.NONE), LABOUR_ORDER.index(LabourCapacity.LOST)]
 _FRAIL = [HEALTH_ORDER.index(Health.SERIOUS), HEALTH_ORDER.index(Health.DISABLED)]
 _DEMAND_ZH = {Demand.LIGHT: "轻体力活", Demand.NORMAL: "一般体力活", Demand.HEAVY: "重体力活"}
 
@@ -191,13 +191,13 @@ def _labour(workers: WorkerFrame, wi: Index, postings: PostingFrame, pi: Index, 
     labour, health, demand = workers.labour[wi], workers.health[wi], _demand(postings, pi)
     # unknown labour capacity: light and normal work, not heavy (the ledger did not say the person is strong)
     not_heavy = np.isin(health, _FRAIL) | (labour < 0)
-    refused = np.isin(labour, _NO_LABOUR) | ((labour == _WEAK) & (demand > Demand.LIGHT))
+    refused = np.isin(labour, NO_LABOUR_CODES) | ((labour == _WEAK) & (demand > Demand.LIGHT))
     return _flags(~refused & ~(not_heavy & (demand == Demand.HEAVY)))
 
 
 def _labour_fields(workers: WorkerFrame, w: int, postings: PostingFrame, p: int, ctx: RuleContext) -> dict[str, str]:
     labour, health = int(workers.labour[w]), int(workers.health[w])
-    if labour in _NO_LABOUR or labour == _WEAK:
+    if labour in NO_LABOUR_CODES or labour == _WEAK:
         capacity = f"为{LABOUR_ORDER[labour].zh}"
     elif labour < 0:
         capacity = "劳动能力未登记"

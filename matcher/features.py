@@ -32,7 +32,7 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
-from matcher.frame import LABOUR_ORDER, PostingFrame, Vocabulary, WorkerFrame
+from matcher.frame import NO_LABOUR_CODES, PostingFrame, Vocabulary, WorkerFrame
 from matcher.geo import same_area
 from matcher.policy import (
     Flags,
@@ -45,7 +45,6 @@ from matcher.policy import (
     row_entries,
     working_age_limits,
 )
-from models.vocab import LabourCapacity
 
 __all__ = [
     "COLUMN",
@@ -91,7 +90,6 @@ UNKNOWN_DISTANCE_KM = (20.0, 80.0, 250.0, 1000.0)
 MAX_DISTANCE_KM = 1000.0
 AGE_MARGIN_CAP = 10.0
 Floats = npt.NDArray[np.float32]
-_NO_LABOUR = [LABOUR_ORDER.index(LabourCapacity.NONE), LABOUR_ORDER.index(LabourCapacity.LOST)]
 
 
 def pair_features(
@@ -204,7 +202,7 @@ def age_margin(workers: WorkerFrame, wi: Index, postings: PostingFrame, pi: Inde
 def household_priority(workers: WorkerFrame, wi: Index) -> Flags:
     """Per pair: the worker has labour (or it is not recorded) and no one of the household is employed."""
     labour = workers.labour[wi]
-    has_labour = (labour != _NO_LABOUR[0]) & (labour != _NO_LABOUR[1])
+    has_labour = (labour != NO_LABOUR_CODES[0]) & (labour != NO_LABOUR_CODES[1])
     return np.asarray(has_labour & ~workers.household_employed[wi], dtype=np.bool_)
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "HEALTH_ORDER",
     "JOB_KIND_ORDER",
     "LABOUR_ORDER",
+    "NO_LABOUR_CODES",
     "MONTHLY",
     "NO_DATE",
     "PLACE_ORDER",
@@ -50,6 +51,8 @@ SEX_ORDER = (Sex.MALE, Sex.FEMALE)
 EDUCATION_ORDER = tuple(Education)
 LABOUR_ORDER = tuple(LabourCapacity)
 HEALTH_ORDER = tuple(Health)  # WorkerFrame.health
+# WorkerFrame.labour codes of people without labour capacity (无劳动力, 丧失劳动力)
+NO_LABOUR_CODES = (LABOUR_ORDER.index(LabourCapacity.NONE), LABOUR_ORDER.index(LabourCapacity.LOST))
 PLACE_ORDER = tuple(PlaceRange)  # nearest first: local, county, city, province, anywhere
 JOB_KIND_ORDER = tuple(JobKind)
 

@@ -17,17 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.features import COLUMN, RETENTION_PRIOR
-from matcher.frame import LABOUR_ORDER, NO_DATE, PostingFrame, WorkerFrame
+from matcher.frame import NO_DATE, NO_LABOUR_CODES, PostingFrame, WorkerFrame
 from matcher.load import MIN_HIRES_FOR_RETENTION, day
 from models.match import RETAINED_DAYS, Match
 from models.posting import Posting
-from models.vocab import LabourCapacity
 from models.worker import Worker
 
 __all__ = ["Hires", "as_of_columns", "load_hires"]
 
 Ints = npt.NDArray[np.int64]
-_NO_LABOUR = [LABOUR_ORDER.index(LabourCapacity.NONE), LABOUR_ORDER.index(LabourCapacity.LOST)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +98,7 @@ def as_of_columns(
     started = _Events(hires.household_id, hires.hired_day, np.ones(len(lasted)))
     ended = _Events(hires.household_id, hires.separated_day, np.ones(len(lasted)))
     at_work = started.before(household, d) - ended.before(household, d) > 0
-    has_labour = ~np.isin(workers.labour[wi], _NO_LABOUR)
+    has_labour = ~np.isin(workers.labour[wi], NO_LABOUR_CODES)
     out[:, COLUMN["household_no_one_employed"]] = has_labour & ~(ledger_employed[wi] | at_work)
     out[:, COLUMN["employer_retention"]] = _employer_retention(hires, postings.employer_id[pi], d, lasted)
     return out

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from matcher.frame import (
     EDUCATION_ORDER,
+    HEALTH_ORDER,
     JOB_KIND_ORDER,
     LABOUR_ORDER,
     MONTHLY,
@@ -39,13 +40,12 @@ from models.household import Household
 from models.match import Match, retained
 from models.posting import Posting, PublicWelfareJob, pay_text
 from models.site import SettlementSite
-from models.vocab import EmploymentStatus, Health, HouseholdCategory, LabourCapacity, PostingStatus
+from models.vocab import EmploymentStatus, HouseholdCategory, LabourCapacity, PostingStatus
 from models.worker import Worker, WorkerCertificate, WorkerSkill
 
 __all__ = ["Vocabularies", "demand_of", "ledger_employed_households", "load_postings", "load_workers"]
 
 EPOCH = dt.date(1970, 1, 1)
-HEALTH_ORDER = tuple(Health)
 _NOT_AVAILABLE = {s.value for s in EmploymentStatus if s.is_employed and s != EmploymentStatus.FLEXIBLE}
 _NOT_AVAILABLE |= {EmploymentStatus.STUDENT.value, EmploymentStatus.NOT_SEEKING.value}
 _NO_LABOUR = {LabourCapacity.NONE.value, LabourCapacity.LOST.value}

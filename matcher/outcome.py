@@ -16,13 +16,13 @@ import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.load import day
 from models.match import RETAINED_DAYS, Match
 from models.vocab import MatchStage
 
 __all__ = ["STALE_DAYS", "Outcomes", "label_of", "load_outcomes"]
 
 STALE_DAYS = 60
-EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,7 @@ def load_outcomes(session: Session, *, start: dt.date, end: dt.date, as_of: dt.d
         proposed_on = proposed_at.date()
         label = label_of(stage, stage_at.date(), proposed_on, hired_on, separated_on, as_of=as_of)
         if label is not None:
-            kept.append((match_id, worker_id, posting_id, (proposed_on - EPOCH).days, label))
+            kept.append((match_id, worker_id, posting_id, day(proposed_on), label))
     columns: list[tuple[int, ...]] = list(zip(*kept, strict=True)) if kept else [(), (), (), (), ()]
     return Outcomes(
         np.asarray(columns[0], dtype=np.int64),

@@ -19,7 +19,7 @@ from scipy import sparse
 
 from matcher import eligibility as el
 from matcher.eligibility import Rule
-from matcher.frame import PLACE_ORDER, STATUS_ORDER, Demand, PostingFrame, WorkerFrame
+from matcher.frame import NO_LABOUR_CODES, PLACE_ORDER, STATUS_ORDER, Demand, PostingFrame, WorkerFrame
 from matcher.geo import haversine_km, same_area
 from matcher.policy import Flags, Policy, RuleContext, ages_at, hire_age_limits, working_age_limits
 from models.vocab import PostingStatus
@@ -74,7 +74,7 @@ class WorkerStatics:
         if mask is None:
             labour, health = self.workers.labour, self.workers.health
             not_heavy = np.isin(health, el._FRAIL) | (labour < 0)
-            refused = np.isin(labour, el._NO_LABOUR) | ((labour == el._WEAK) & (demand > Demand.LIGHT))
+            refused = np.isin(labour, NO_LABOUR_CODES) | ((labour == el._WEAK) & (demand > Demand.LIGHT))
             mask = self._labour[demand] = ~refused & ~(not_heavy & (demand == Demand.HEAVY))
         return mask
 
