@@ -16,6 +16,7 @@ from api.ratelimit import LoginLimiter
 from ingest.phone import parse_phones
 from models.account import Account
 from models.account_repository import AccountRepository
+from models.audit import Actor
 from models.base import utcnow
 from models.crypto import PersonalDataCipher, mask_phone
 from models.errors import Conflict, InvalidInput, NotAllowed
@@ -50,6 +51,12 @@ class Scope:
     county_adcodes: frozenset[str]
     employer_id: int | None = None
     worker_id: int | None = None
+    username: str = ""
+
+    @property
+    def actor(self) -> Actor:
+        """The account as the audit log names it."""
+        return Actor(self.username, self.role.value)
 
 
 def normalise_mobile(raw: str) -> str:
@@ -175,7 +182,7 @@ def scope_of(session: Session, account: Account) -> Scope:
         sites = repo.site_ids(account.id)
     else:
         sites = frozenset()
-    return Scope(account.id, role, sites, counties, account.employer_id, account.worker_id)
+    return Scope(account.id, role, sites, counties, account.employer_id, account.worker_id, account.username)
 
 
 def can_see_site(scope: Scope, site_id: int) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from api.errors import install_error_handlers
 from api.otp import LoggingCodeSender
 from api.ratelimit import LoginLimiter
-from api.routes import auth
+from api.routes import auth, employers, households, jobs, matching, postings, sites, workers
 from api.settings import Settings, load_settings
 from api.tokens import TokenStore
 from models.cache import build_cache
@@ -45,7 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.include_router(auth.router)
+    for module in (auth, sites, households, workers, employers, postings, matching, jobs):
+        app.include_router(module.router)
 
     @app.get("/health", summary="健康检查：数据库与缓存是否可用", tags=["系统"])
     def health(request: Request) -> dict[str, Any]:

@@ -108,10 +108,8 @@ def _print_reports(
 
 
 def ingest_ads(
-    path: Annotated[Path, typer.Argument(help="每行一条 JSON：{\"id\", \"employer\", \"text\"}", exists=True)],
-    open_sure: Annotated[
-        bool, typer.Option("--open-sure", help="解析结果完整且没有存疑字段的草稿直接发布")
-    ] = False,
+    path: Annotated[Path, typer.Argument(help='每行一条 JSON：{"id", "employer", "text"}', exists=True)],
+    open_sure: Annotated[bool, typer.Option("--open-sure", help="解析结果完整且没有存疑字段的草稿直接发布")] = False,
 ) -> None:
     """把粘贴的招聘广告（文字）存为岗位草稿，记下每个字段读自原文哪一处，存疑字段待人工确认。"""
     settings = load_settings()
@@ -127,7 +125,7 @@ def ingest_ads(
                 item = json.loads(line)
                 name, text = str(item["employer"]).strip(), str(item["text"])
             except (ValueError, KeyError, TypeError):
-                err.print(f"[yellow]第 {n} 行不是 {{\"employer\", \"text\"}} 格式的 JSON，已跳过。[/yellow]")
+                err.print(f'[yellow]第 {n} 行不是 {{"employer", "text"}} 格式的 JSON，已跳过。[/yellow]')
                 bad += 1
                 continue
             kind = parse_employer_kind(None, name).value or EmployerKind.ENTERPRISE.value
@@ -144,7 +142,7 @@ def ingest_ads(
 def parse_posting_cmd(
     text: Annotated[str | None, typer.Argument(help="招聘广告原文（省略时从标准输入读取）")] = None,
     jsonl: Annotated[
-        Path | None, typer.Option(help="逐行读取 {\"id\", \"text\"}，每行输出一个 JSON；用 - 表示标准输入")
+        Path | None, typer.Option(help='逐行读取 {"id", "text"}，每行输出一个 JSON；用 - 表示标准输入')
     ] = None,
 ) -> None:
     """解析一条招聘广告，输出结构化字段（JSON），含每个字段的原文出处和存疑字段。"""

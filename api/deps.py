@@ -5,13 +5,14 @@ Tests swap any of them through ``app.dependency_overrides``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from api.accounts import Scope, scope_of
 from api.errors import NotAuthenticated
 from api.otp import CodeSender, OneTimeCodes
 from api.ratelimit import LoginLimiter
@@ -20,12 +21,15 @@ from models.account import Account
 from models.account_repository import AccountRepository
 from models.cache import Cache
 from models.crypto import PersonalDataCipher
-from models.errors import Misconfigured
+from models.errors import Misconfigured, NotAllowed
+from models.vocab import Role
 
 __all__ = [
+    "NOT_PERMITTED",
     "NOT_SIGNED_IN",
     "bearer_token",
     "current_account",
+    "current_scope",
     "get_cache",
     "get_cipher",
     "get_code_sender",
@@ -33,9 +37,11 @@ __all__ = [
     "get_limiter",
     "get_session",
     "get_tokens",
+    "require_roles",
 ]
 
 NOT_SIGNED_IN = "请先登录。"
+NOT_PERMITTED = "您的账号无权进行此操作。"
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -106,3 +112,25 @@ def current_account(
     if account is None or not account.active:
         raise NotAuthenticated(NOT_SIGNED_IN)
     return account
+
+
+def current_scope(
+    account: Annotated[Account, Depends(current_account)],
+    session: Annotated[Session, Depends(get_session)],
+) -> Scope:
+    """What the signed-in account may see (its role, sites, counties, employer or own worker record)."""
+    return scope_of(session, account)
+
+
+def require_roles(*roles: Role) -> Callable[[Scope], Scope]:
+    """A dependency that lets only these roles through (403 ``NotAllowed`` otherwise) and gives their scope.
+
+    Usage: ``scope: Annotated[Scope, Depends(require_roles(Role.ADMIN, Role.BROKER))]``."""
+    allowed = frozenset(roles)
+
+    def check(scope: Annotated[Scope, Depends(current_scope)]) -> Scope:
+        if scope.role not in allowed:
+            raise NotAllowed(NOT_PERMITTED)
+        return scope
+
+    return check

@@ -42,6 +42,9 @@ class Match(TimestampMixin, Base):
     wage: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # monthly
     separated_on: Mapped[dt.date | None] = mapped_column(Date)
     separation_reason: Mapped[str | None] = mapped_column(Text)
+    # When the worker agreed to be put forward to the employer (我有意向, or told a broker so): only then does
+    # the employer see the worker's name and contact.
+    agreed_at: Mapped[dt.datetime | None]
 
 
 class MatchEvent(Base):

@@ -55,6 +55,8 @@ class Worker(TimestampMixin, Base):
     # The ledger date the record reflects; an older ledger never overwrites a newer one.
     as_of: Mapped[dt.date | None] = mapped_column(Date)
     last_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+    # Set when the worker withdrew consent to being recommended and put forward: no proposals from then on.
+    consent_withdrawn_at: Mapped[dt.datetime | None]
 
 
 class WorkerSkill(Base):
