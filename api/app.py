@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from sqlalchemy import text
 
+from api.changes import Changes
 from api.errors import install_error_handlers
 from api.otp import LoggingCodeSender
 from api.ratelimit import LoginLimiter
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessions = build_session_factory(engine)
         app.state.cache = cache = build_cache(settings.redis_url)
+        app.state.changes = Changes(cache)
         app.state.tokens = TokenStore(cache, settings.cipher, hours=settings.token_hours)
         app.state.limiter = LoginLimiter(cache)
         # No SMS gateway exists yet: in production /auth/code says so instead of the app refusing to start.

@@ -13,6 +13,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from api.accounts import Scope, scope_of
+from api.changes import Changes
 from api.errors import NotAuthenticated
 from api.otp import CodeSender, OneTimeCodes
 from api.ratelimit import LoginLimiter
@@ -31,6 +32,7 @@ __all__ = [
     "current_account",
     "current_scope",
     "get_cache",
+    "get_changes",
     "get_cipher",
     "get_code_sender",
     "get_codes",
@@ -49,19 +51,27 @@ _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 def get_session(request: Request) -> Iterator[Session]:
     """One unit of work per request: committed once when the route succeeds, rolled back otherwise."""
     session: Session = request.app.state.sessions()
+    changes: Changes = request.app.state.changes
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
+        changes.discard(session)
         raise
     finally:
         session.close()
+    changes.flush(session)  # after the commit: the matcher and cached results see committed rows only
 
 
 def get_cache(request: Request) -> Cache:
     cache: Cache = request.app.state.cache
     return cache
+
+
+def get_changes(request: Request) -> Changes:
+    changes: Changes = request.app.state.changes
+    return changes
 
 
 def get_cipher(request: Request) -> PersonalDataCipher:
