@@ -81,8 +81,11 @@ def create_account(
     county_adcodes: Iterable[str] = (),
     employer_id: int | None = None,
     worker_id: int | None = None,
+    link_only: bool = False,
 ) -> Account:
-    """A new active account; the password, when given, must pass the policy. Scope must fit the role."""
+    """A new active account; the password, when given, must pass the policy. Scope must fit the role.
+    ``link_only``: a worker's account with neither password nor phone, signed in through links a broker
+    issues."""
     username = username.strip()
     if not username or len(username) > _USERNAME_MAX or any(c.isspace() for c in username):
         raise InvalidInput(f"用户名不能为空、不能含空格，最多 {_USERNAME_MAX} 个字符。")
@@ -91,7 +94,7 @@ def create_account(
         raise Conflict(f"用户名“{username}”已被使用，请换一个。")
     sites, counties = frozenset(site_ids), frozenset(c.strip() for c in county_adcodes)
     _check_scope(repo, role, sites, counties, employer_id, worker_id)
-    if password is None and phone is None:
+    if password is None and phone is None and not (link_only and role is Role.WORKER):
         raise InvalidInput("账号须设置密码或手机号（用于验证码登录）。")
     account = Account(username=username, display_name=(display_name or username).strip(), role=role.value)
     if password is not None:

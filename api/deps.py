@@ -34,6 +34,7 @@ __all__ = [
     "get_cache",
     "get_changes",
     "get_cipher",
+    "get_client_address",
     "get_code_sender",
     "get_codes",
     "get_limiter",
@@ -79,6 +80,20 @@ def get_cipher(request: Request) -> PersonalDataCipher:
     return cipher
 
 
+def get_client_address(request: Request) -> str:
+    """The address the request came from: behind a trusted reverse proxy, the nearest address in
+    X-Forwarded-For that is not itself a trusted proxy (a client can prepend anything to that header)."""
+    host = request.client.host if request.client else "unknown"
+    trusted = set(request.app.state.settings.trusted_proxies)
+    if host not in trusted:
+        return host
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return host
+
+
 def get_tokens(request: Request) -> TokenStore:
     tokens: TokenStore = request.app.state.tokens
     return tokens
@@ -117,7 +132,7 @@ def current_account(
     session: Annotated[Session, Depends(get_session)],
 ) -> Account:
     """The active account the bearer token belongs to; ``NotAuthenticated`` (401) otherwise."""
-    claims = tokens.resolve(token)
+    claims = tokens.resolve(session, token)
     account = AccountRepository(session).get(claims.account_id) if claims is not None else None
     if account is None or not account.active:
         raise NotAuthenticated(NOT_SIGNED_IN)

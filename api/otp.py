@@ -84,7 +84,9 @@ class OneTimeCodes:
             raise NotAllowed(TOO_MANY)
         if not hmac.compare_digest(stored, self._digest(phone, code.strip()).encode()):
             raise NotAllowed(WRONG)
-        self.cache.delete(key, f"{key}:tries")
+        if self.cache.take(key) != stored:  # spent by a request racing this one
+            raise NotAllowed(EXPIRED)
+        self.cache.delete(f"{key}:tries")
         return phone
 
     def _key(self, phone: str) -> str:

@@ -1,4 +1,5 @@
-"""Sign-in rate limiting (登录限流): fixed windows counted in the cache, per account and per address.
+"""Sign-in rate limiting (登录限流): fixed windows counted in the cache, per account and per address; and
+limits on sending one-time codes (per phone and per address), so nobody floods a worker's phone with SMS.
 
 Keys hold a hash of the user name or address, never the plain value. Without a reachable Redis the
 counters count nothing and sign-in goes on (slower defences, not a locked-out city); ``/health`` says so.
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from models.cache import Cache
 from models.errors import NotAllowed
 
-__all__ = ["LoginLimiter"]
+__all__ = ["CodeSendLimiter", "LoginLimiter"]
 
 
 class LoginLimiter:
@@ -72,3 +73,26 @@ class LoginLimiter:
 
 def _hashed(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+class CodeSendLimiter:
+    """At most one code per phone per ``gap_seconds``, ``per_phone_hour`` per phone and ``per_address_hour`` per
+    address in an hour. Counted whether or not the phone has an account, so the answer says nothing of that."""
+
+    def __init__(
+        self, cache: Cache, *, gap_seconds: int = 60, per_phone_hour: int = 5, per_address_hour: int = 30
+    ) -> None:
+        self.cache = cache
+        self.gap_seconds = gap_seconds
+        self.per_phone_hour = per_phone_hour
+        self.per_address_hour = per_address_hour
+
+    def check_and_count(self, phone: str, address: str) -> None:
+        """Count this send; ``NotAllowed`` with the wait when a limit is used up (nothing is sent then)."""
+        who = _hashed("phone:" + phone)
+        if self.cache.incr(f"otp-send:gap:{who}", self.gap_seconds) > 1:
+            raise NotAllowed(f"验证码发送过于频繁，请 {self.gap_seconds} 秒后再试。")
+        if self.cache.incr(f"otp-send:hour:{who}", 3600) > self.per_phone_hour:
+            raise NotAllowed("这个手机号今天获取验证码的次数过多，请 1 小时后再试，或联系安置点工作人员。")
+        if self.cache.incr(f"otp-send:addr:{_hashed(address)}", 3600) > self.per_address_hour:
+            raise NotAllowed("获取验证码的次数过多，请 1 小时后再试。")

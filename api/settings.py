@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(None, description="secret for encrypting personal data")
     port: int = 8000
     token_hours: int = Field(12, ge=1, description="hours a sign-in token stays valid")
+    link_hours: int = Field(72, ge=1, description="hours a sign-in link a broker issues to a worker stays valid")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses of reverse proxies whose X-Forwarded-For is believed (JSON list)",
+    )
 
     @property
     def db_url(self) -> str:

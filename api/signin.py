@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from api.accounts import SIGN_IN_FAILED, login, normalise_mobile
 from api.errors import NotAuthenticated, TooManyAttempts
 from api.otp import OneTimeCodes, sign_in_with_code
-from api.ratelimit import LoginLimiter
+from api.ratelimit import CodeSendLimiter, LoginLimiter
 from api.tokens import IssuedToken, TokenStore
 from models.account_repository import AccountRepository
 from models.errors import NotAllowed
@@ -30,12 +30,17 @@ def sign_in_with_password(
         if exc.detail == SIGN_IN_FAILED:
             raise NotAuthenticated(SIGN_IN_FAILED) from None
         raise TooManyAttempts(exc.detail) from None
-    return tokens.issue(account)
+    return tokens.issue(session, account)
 
 
-def request_code(session: Session, codes: OneTimeCodes, phone: str) -> None:
-    """Send a code when the phone belongs to an active account; say nothing either way."""
+def request_code(session: Session, codes: OneTimeCodes, limiter: CodeSendLimiter, phone: str, address: str) -> None:
+    """Send a code when the phone belongs to an active account; say nothing either way. Sends are limited per
+    phone and per address (``TooManyAttempts``), counted for every phone alike."""
     plain = normalise_mobile(phone)
+    try:
+        limiter.check_and_count(plain, address)
+    except NotAllowed as exc:
+        raise TooManyAttempts(exc.detail) from None
     account = AccountRepository(session).by_phone_hash(codes.cipher.digest(plain))
     if account is not None and account.active:
         codes.issue(plain)
@@ -48,8 +53,8 @@ def sign_in_with_phone_code(
         account = sign_in_with_code(session, codes, phone, code)
     except NotAllowed as exc:
         raise NotAuthenticated(exc.detail) from None
-    return tokens.issue(account)
+    return tokens.issue(session, account)
 
 
-def sign_out(tokens: TokenStore, token: str) -> None:
-    tokens.revoke(token)
+def sign_out(session: Session, tokens: TokenStore, token: str) -> None:
+    tokens.revoke(session, token)

@@ -1,18 +1,24 @@
-"""Bearer tokens (登录令牌): opaque random strings whose claims live in the cache until they expire.
+"""Bearer tokens (登录令牌): opaque random strings, recorded in the database and copied into the cache.
 
-The cache key is a keyed hash of the token, never the token itself, so a cache dump signs nobody in.
-Signing out deletes the entry; a cache that forgets (Redis restarted) only means signing in again.
+Both keep a keyed hash of the token, never the token itself, so neither a cache nor a database dump signs
+anybody in. A request resolves its token from the cache; on a miss (Redis restarted, or away) from the
+database, which puts it back in the cache. So signed-in users stay signed in while Redis is down, only
+slower. Signing out deletes both.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models.account import Account
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from models.account import Account, SignInToken
 from models.cache import Cache
 from models.crypto import PersonalDataCipher
 
@@ -43,26 +49,62 @@ class TokenStore:
         self.ttl_seconds = hours * 3600
         self._clock = clock
 
-    def issue(self, account: Account) -> IssuedToken:
+    def issue(self, session: Session, account: Account) -> IssuedToken:
         token = secrets.token_urlsafe(32)
-        claims = {"account_id": account.id, "role": account.role, "expires": self._clock() + self.ttl_seconds}
-        self.cache.set(self._key(token), json.dumps(claims).encode(), self.ttl_seconds)
+        digest, now = self._digest(token), self._clock()
+        expires = now + self.ttl_seconds
+        session.execute(  # this account's expired tokens go with the new one
+            delete(SignInToken).where(SignInToken.account_id == account.id, SignInToken.expires_at < _at(now))
+        )
+        session.add(SignInToken(digest=digest, account_id=account.id, expires_at=_at(expires)))
+        self._remember(digest, TokenClaims(account.id, account.role, expires))
         return IssuedToken(token, self.ttl_seconds)
 
-    def resolve(self, token: str) -> TokenClaims | None:
+    def resolve(self, session: Session, token: str) -> TokenClaims | None:
         """The claims of a live token, or ``None`` (unknown, revoked, expired or unreadable)."""
-        raw = self.cache.get(self._key(token))
+        digest = self._digest(token)
+        claims = self._cached(digest)
+        if claims is None:
+            row = session.get(SignInToken, digest)
+            account = session.get(Account, row.account_id) if row is not None else None
+            if row is None or account is None:
+                return None
+            claims = TokenClaims(account.id, account.role, _epoch(row.expires_at))
+            if claims.expires > self._clock():
+                self._remember(digest, claims)
+        return claims if claims.expires > self._clock() else None
+
+    def revoke(self, session: Session, token: str) -> None:
+        digest = self._digest(token)
+        self.cache.delete(self._key(digest))
+        session.execute(delete(SignInToken).where(SignInToken.digest == digest))
+
+    def _cached(self, digest: str) -> TokenClaims | None:
+        raw = self.cache.get(self._key(digest))
         if raw is None:
             return None
         try:
             data = json.loads(raw)
-            claims = TokenClaims(int(data["account_id"]), str(data["role"]), float(data["expires"]))
+            return TokenClaims(int(data["account_id"]), str(data["role"]), float(data["expires"]))
         except (ValueError, KeyError, TypeError):
             return None
-        return claims if claims.expires > self._clock() else None
 
-    def revoke(self, token: str) -> None:
-        self.cache.delete(self._key(token))
+    def _remember(self, digest: str, claims: TokenClaims) -> None:
+        left = max(1, int(claims.expires - self._clock()))
+        value = {"account_id": claims.account_id, "role": claims.role, "expires": claims.expires}
+        self.cache.set(self._key(digest), json.dumps(value).encode(), left)
 
-    def _key(self, token: str) -> str:
-        return f"token:{self.cipher.digest('bearer-token:' + token)}"
+    def _digest(self, token: str) -> str:
+        return self.cipher.digest("bearer-token:" + token)
+
+    @staticmethod
+    def _key(digest: str) -> str:
+        return f"token:{digest}"
+
+
+def _at(epoch: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+
+
+def _epoch(when: dt.datetime) -> float:
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()

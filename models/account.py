@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin
 
-__all__ = ["Account", "AccountCounty", "AccountSite"]
+__all__ = ["Account", "AccountCounty", "AccountSite", "SignInToken"]
 
 
 class Account(TimestampMixin, Base):
@@ -68,3 +68,13 @@ class AccountCounty(Base):
     county_adcode: Mapped[str] = mapped_column(String(12), primary_key=True)
 
     account: Mapped[Account] = relationship(lazy="raise", back_populates="counties")
+
+
+class SignInToken(Base):
+    """A live sign-in token, by its keyed hash (the token itself is never stored); signing out deletes it."""
+
+    __tablename__ = "sign_in_token"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[dt.datetime]

@@ -24,6 +24,10 @@ class Cache(Protocol):
 
     def delete(self, *keys: str) -> None: ...
 
+    def take(self, key: str) -> bytes | None:
+        """Get and delete in one step (GETDEL): of two callers racing for the same value, one gets it."""
+        ...
+
     def incr(self, key: str, ttl_seconds: int) -> int:
         """Add one to the counter at ``key`` and return it; a new counter expires after ``ttl_seconds``
         (later increments keep that expiry, so a window is fixed from its first count)."""
@@ -35,9 +39,11 @@ class Cache(Protocol):
 class MemoryCache:
     backend = "memory"
 
-    def __init__(self) -> None:
+    def __init__(self, *, purge_every: int = 10_000) -> None:
         self._data: dict[str, tuple[bytes, float | None]] = {}
         self._lock = threading.Lock()
+        self._purge_every = purge_every
+        self._writes = 0
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
@@ -54,6 +60,22 @@ class MemoryCache:
         expires = time.monotonic() + ttl_seconds if ttl_seconds else None
         with self._lock:
             self._data[key] = (value, expires)
+            self._writes += 1
+            if self._writes % self._purge_every == 0:
+                self._purge()
+
+    def _purge(self) -> None:
+        """Drop expired entries (reads drop them lazily; keys never read again would stay)."""
+        now = time.monotonic()
+        for key in [k for k, (_, expires) in self._data.items() if expires is not None and expires < now]:
+            del self._data[key]
+
+    def take(self, key: str) -> bytes | None:
+        with self._lock:
+            item = self._data.pop(key, None)
+        if item is None or (item[1] is not None and item[1] < time.monotonic()):
+            return None
+        return item[0]
 
     def delete(self, *keys: str) -> None:
         with self._lock:
@@ -103,6 +125,13 @@ class RedisCache:
             self.client.delete(*(self._prefix + k for k in keys))
         except redis.RedisError:
             pass
+
+    def take(self, key: str) -> bytes | None:
+        try:
+            value = self.client.getdel(self._prefix + key)
+        except redis.RedisError:
+            return None
+        return value if isinstance(value, bytes) else None
 
     def incr(self, key: str, ttl_seconds: int) -> int:
         """Atomic on the server: SET NX EX starts a window only if none is running, INCR counts in it.

@@ -1,6 +1,6 @@
 """Every table, imported once so metadata is complete (for Alembic and for tests)."""
 
-from models.account import Account, AccountCounty, AccountSite
+from models.account import Account, AccountCounty, AccountSite, SignInToken
 from models.audit import AuditEvent
 from models.base import Base
 from models.batch import ImportBatch, ImportProblem
@@ -17,6 +17,7 @@ __all__ = [
     "Account",
     "AccountCounty",
     "AccountSite",
+    "SignInToken",
     "AuditEvent",
     "Base",
     "Employer",

@@ -9,13 +9,27 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.accounts import scope_of
-from api.deps import bearer_token, current_account, get_codes, get_limiter, get_session, get_tokens
+from api.accounts import Scope, scope_of
+from api.deps import (
+    bearer_token,
+    current_account,
+    get_cache,
+    get_cipher,
+    get_client_address,
+    get_codes,
+    get_limiter,
+    get_session,
+    get_tokens,
+    require_roles,
+)
 from api.otp import OneTimeCodes
-from api.ratelimit import LoginLimiter
+from api.ratelimit import CodeSendLimiter, LoginLimiter
 from api.signin import CODE_SENT, request_code, sign_in_with_password, sign_in_with_phone_code, sign_out
+from api.signin_link import issue_link, sign_in_with_link
 from api.tokens import IssuedToken, TokenStore
 from models.account import Account
+from models.cache import Cache
+from models.crypto import PersonalDataCipher
 from models.errors import InvalidInput
 from models.vocab import Role
 
@@ -46,6 +60,19 @@ class CodeRequest(BaseModel):
 class CodeVerify(BaseModel):
     phone: str = Field(description="11 位手机号码")
     code: str = Field(description="短信收到的 6 位验证码")
+
+
+class LinkRequest(BaseModel):
+    worker_id: int = Field(description="劳动力编号（安业系统内的编号）")
+
+
+class LinkOut(BaseModel):
+    path: str = Field(description="登录链接（站内路径，# 之后为一次性令牌）")
+    expires_in: int = Field(description="有效期（秒）")
+
+
+class LinkVerify(BaseModel):
+    token: str = Field(description="登录链接 # 之后的一次性令牌")
 
 
 class Message(BaseModel):
@@ -106,29 +133,31 @@ async def password_form(request: Request) -> PasswordForm:
     openapi_extra=_FORM_BODY,
 )
 def token(
-    request: Request,
+    address: Annotated[str, Depends(get_client_address)],
     form: Annotated[PasswordForm, Depends(password_form)],
     session: Annotated[Session, Depends(get_session)],
     limiter: Annotated[LoginLimiter, Depends(get_limiter)],
     tokens: Annotated[TokenStore, Depends(get_tokens)],
 ) -> TokenOut:
-    address = request.client.host if request.client else "unknown"
     return TokenOut.of(sign_in_with_password(session, limiter, tokens, form.username, form.password, address))
 
 
 @router.post(
     "/code",
     summary="获取短信验证码",
-    description="搬迁劳动力用手机号登录时先获取验证码。无论该手机号是否开通账号，都返回相同的提示。",
+    description="搬迁劳动力用手机号登录时先获取验证码。无论该手机号是否开通账号，都返回相同的提示。"
+    "同一手机号 60 秒内只能获取一次、1 小时内最多 5 次。",
     status_code=202,
     response_model=Message,
 )
 def code(
     body: CodeRequest,
+    address: Annotated[str, Depends(get_client_address)],
     session: Annotated[Session, Depends(get_session)],
     codes: Annotated[OneTimeCodes, Depends(get_codes)],
+    cache: Annotated[Cache, Depends(get_cache)],
 ) -> Message:
-    request_code(session, codes, body.phone)
+    request_code(session, codes, CodeSendLimiter(cache), body.phone, address)
     return Message(detail=CODE_SENT)
 
 
@@ -157,8 +186,46 @@ def verify_code(
 def logout(
     raw: Annotated[str, Depends(bearer_token)],
     tokens: Annotated[TokenStore, Depends(get_tokens)],
+    session: Annotated[Session, Depends(get_session)],
 ) -> None:
-    sign_out(tokens, raw)
+    sign_out(session, tokens, raw)
+
+
+@router.post(
+    "/link",
+    summary="为劳动力生成一次性登录链接",
+    description="经纪人或安置点工作人员为所负责安置点的劳动力生成登录链接（没有账号的自动开通），"
+    "可当面出示二维码或通过微信发送。链接只能使用一次，默认 72 小时内有效；每次生成都记入审计日志。",
+    response_model=LinkOut,
+    status_code=201,
+)
+def link(
+    body: LinkRequest,
+    request: Request,
+    scope: Annotated[Scope, Depends(require_roles(Role.ADMIN, Role.BROKER))],
+    session: Annotated[Session, Depends(get_session)],
+    cache: Annotated[Cache, Depends(get_cache)],
+    cipher: Annotated[PersonalDataCipher, Depends(get_cipher)],
+) -> LinkOut:
+    hours = request.app.state.settings.link_hours
+    issued = issue_link(session, cache, cipher, scope, body.worker_id, hours=hours)
+    return LinkOut(path=issued.path, expires_in=issued.expires_in)
+
+
+@router.post(
+    "/link/verify",
+    summary="用登录链接登录",
+    description="提交登录链接中的一次性令牌，换取访问令牌。链接用过一次即失效。",
+    response_model=TokenOut,
+)
+def verify_link(
+    body: LinkVerify,
+    session: Annotated[Session, Depends(get_session)],
+    cache: Annotated[Cache, Depends(get_cache)],
+    cipher: Annotated[PersonalDataCipher, Depends(get_cipher)],
+    tokens: Annotated[TokenStore, Depends(get_tokens)],
+) -> TokenOut:
+    return TokenOut.of(sign_in_with_link(session, cache, cipher, tokens, body.token))
 
 
 @router.get(

@@ -186,3 +186,117 @@ def test_production_starts_without_an_sms_gateway_and_says_codes_are_unavailable
         answer = client.post("/auth/code", json={"phone": "13812345678"})
     assert answer.status_code == 500
     assert answer.json()["error"] == "Misconfigured" and "验证码服务尚未配置" in answer.json()["detail"]
+
+
+def test_a_signed_in_worker_stays_signed_in_when_redis_goes_away(settings: Settings, redis_client: redis.Redis) -> None:
+    prefix = f"anye-test-{uuid.uuid4().hex}:"
+    own = redis.Redis.from_url(REDIS_URL)
+    app = create_app(settings)
+    with TestClient(app) as client:
+        store = TokenStore(RedisCache(own, prefix=prefix), settings.cipher)
+        app.dependency_overrides[get_tokens] = lambda: store
+        headers = _sign_in(client)
+        gone = TokenStore(RedisCache(redis.Redis.from_url("redis://127.0.0.1:1/0"), prefix=prefix), settings.cipher)
+        app.dependency_overrides[get_tokens] = lambda: gone
+        assert client.get("/auth/me", headers=headers).status_code == 200  # from the database
+        client.post("/auth/logout", headers=headers)
+        app.dependency_overrides[get_tokens] = lambda: store  # Redis back, still holding the old copy ...
+        store.cache.delete(*[k.decode().removeprefix(prefix) for k in redis_client.keys(prefix + "*")])
+        assert client.get("/auth/me", headers=headers).status_code == 401  # ... signed out in the database
+    own.close()
+
+
+def test_the_database_keeps_only_a_hash_of_the_token(client: TestClient, settings: Settings) -> None:
+    headers = _sign_in(client)
+    token = headers["Authorization"].removeprefix("Bearer ")
+    engine = build_engine(settings.db_url)
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.exec_driver_sql("SELECT digest, account_id FROM sign_in_token")]
+    engine.dispose()
+    assert len(rows) == 1 and token not in rows[0][0] and len(rows[0][0]) == 64
+
+
+def test_codes_are_sent_at_most_once_a_minute_to_a_phone_with_or_without_an_account(
+    client: TestClient, sender: FakeSender
+) -> None:
+    for phone in (PHONE, "13900000000"):
+        assert client.post("/auth/code", json={"phone": phone}).status_code == 202
+        again = client.post("/auth/code", json={"phone": phone})
+        assert again.status_code == 429 and "60 秒后再试" in again.json()["detail"]
+    assert len(sender.sent) == 1
+
+
+def test_behind_a_trusted_proxy_failures_count_for_the_forwarded_address(settings: Settings) -> None:
+    behind = settings.model_copy(update={"trusted_proxies": ["testclient"]})
+    with TestClient(create_app(behind)) as client:
+        for i in range(20):
+            wrong = {"username": f"nobody{i}", "password": "x"}
+            assert (
+                client.post("/auth/token", data=wrong, headers={"X-Forwarded-For": "9.9.9.9, 1.2.3.4"}).status_code
+                == 401
+            )
+        refused = client.post("/auth/token", data={"username": "broker", "password": PASSWORD},
+                              headers={"X-Forwarded-For": "1.2.3.4"})  # fmt: skip
+        other = client.post("/auth/token", data={"username": "broker", "password": PASSWORD},
+                            headers={"X-Forwarded-For": "5.6.7.8"})  # fmt: skip
+    assert refused.status_code == 429 and other.status_code == 200
+
+
+def test_a_client_cannot_dodge_the_limit_by_writing_its_own_forwarded_for(client: TestClient) -> None:
+    for i in range(20):  # no trusted proxy: the header is ignored, the connection's address counts
+        spoofed = {"X-Forwarded-For": f"10.0.0.{i}"}
+        client.post("/auth/token", data={"username": f"nobody{i}", "password": "x"}, headers=spoofed)
+    assert client.post("/auth/token", data={"username": "broker", "password": PASSWORD}).status_code == 429
+
+
+def test_a_broker_issues_a_one_time_sign_in_link_for_a_worker_of_their_site(
+    client: TestClient, settings: Settings
+) -> None:
+    engine = build_engine(settings.db_url)
+    with session_scope(build_session_factory(engine)) as session:
+        site = session.query(SettlementSite).one()
+        household = Household(site_id=site.id, number="H2")
+        session.add(household)
+        session.flush()
+        worker = Worker(household_id=household.id, name="李强", id_number_hash="k" * 64, id_number_enc=b"x",
+                        id_number_mask="1409**********5678", sex="male", birth_date=dt.date(1985, 5, 5))  # fmt: skip
+        session.add(worker)
+        session.flush()
+        worker_id = worker.id
+    headers = _sign_in(client)
+    issued = client.post("/auth/link", json={"worker_id": worker_id}, headers=headers)
+    assert issued.status_code == 201, issued.text
+    path = issued.json()["path"]
+    assert path.startswith("/signin/link#") and issued.json()["expires_in"] == 72 * 3600
+    token = path.split("#", 1)[1]
+    signed = client.post("/auth/link/verify", json={"token": token})
+    assert signed.status_code == 200
+    me = client.get("/auth/me", headers={"Authorization": f"Bearer {signed.json()['access_token']}"}).json()
+    assert me["role"] == "worker" and me["scope"]["worker_id"] == worker_id and me["display_name"] == "李强"
+    again = client.post("/auth/link/verify", json={"token": token})
+    assert again.status_code == 401 and "已失效或已使用" in again.json()["detail"]
+    with engine.connect() as conn:
+        audit = [tuple(r) for r in conn.exec_driver_sql("SELECT actor, action, subject FROM audit_event")]
+    engine.dispose()
+    assert audit == [("broker", "issue_signin_link", f"worker:{worker_id}")]
+
+
+def test_a_broker_gets_no_link_for_a_worker_of_another_site(client: TestClient, settings: Settings) -> None:
+    engine = build_engine(settings.db_url)
+    with session_scope(build_session_factory(engine)) as session:
+        other = SettlementSite(name="别的小区", county_adcode="140902")
+        session.add(other)
+        session.flush()
+        household = Household(site_id=other.id, number="X1")
+        session.add(household)
+        session.flush()
+        worker = Worker(household_id=household.id, name="赵六", id_number_hash="z" * 64, id_number_enc=b"x",
+                        id_number_mask="1409**********0000", sex="male", birth_date=dt.date(1980, 1, 1))  # fmt: skip
+        session.add(worker)
+        session.flush()
+        worker_id = worker.id
+    engine.dispose()
+    refused = client.post("/auth/link", json={"worker_id": worker_id}, headers=_sign_in(client))
+    assert refused.status_code == 404
+    worker_token = client.post("/auth/link", json={"worker_id": worker_id})
+    assert worker_token.status_code == 401

@@ -55,3 +55,39 @@ def test_incr_counts_within_a_window_and_starts_again_after_it(cache: Cache) -> 
 def test_incr_on_an_unreachable_redis_counts_nothing_instead_of_failing() -> None:
     cache = build_cache("redis://127.0.0.1:1/0")
     assert cache.incr("counter", 60) == 0
+
+
+def test_take_gives_a_value_once(cache: Cache) -> None:
+    cache.set("once", b"v", ttl_seconds=60)
+    assert cache.take("once") == b"v"
+    assert cache.take("once") is None
+    assert cache.get("once") is None
+
+
+def test_take_of_two_racing_threads_gives_the_value_to_one(cache: Cache) -> None:
+    import threading
+
+    got: list[bytes | None] = []
+    for round_ in range(20):
+        cache.set(f"race{round_}", b"v", ttl_seconds=60)
+        barrier = threading.Barrier(2)
+
+        def grab(key: str = f"race{round_}") -> None:
+            barrier.wait()
+            got.append(cache.take(key))
+
+        threads = [threading.Thread(target=grab) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert got.count(b"v") == 20 and got.count(None) == 20
+
+
+def test_the_memory_cache_forgets_expired_keys_nobody_reads_again() -> None:
+    cache = MemoryCache(purge_every=10)
+    for i in range(9):
+        cache.set(f"gone{i}", b"x", ttl_seconds=1)
+    time.sleep(1.1)
+    cache.set("kept", b"y")  # the tenth write purges
+    assert len(cache._data) == 1 and cache.get("kept") == b"y"
