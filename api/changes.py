@@ -4,6 +4,9 @@ Routes and jobs note changes on the session (``worker_changed`` ...); when the u
 ``flush`` bumps the shared generation counter in the cache (so cached candidate lists and recommendations
 keyed by it are never served after a change, in any process) and tells this process's listeners (the
 in-memory matcher refreshes the changed rows). Nothing is announced for a unit of work that rolls back.
+
+A bump that cannot reach Redis is owed: the next call that reaches it again bumps once more, so results
+cached in Redis before an outage are not served for changes made during it.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class Changes:
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
         self._listeners: list[Listener] = []
+        self._owed = False
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -76,8 +80,12 @@ class Changes:
 
     def bump(self) -> int:
         """A new generation: every cached result keyed by an older one is stale (0 when the cache is away)."""
-        return self.cache.incr(GENERATION_KEY, _GENERATION_TTL)
+        value = self.cache.incr(GENERATION_KEY, _GENERATION_TTL)
+        self._owed = value == 0
+        return value
 
     def generation(self) -> int:
+        if self._owed:
+            self.bump()
         raw = self.cache.get(GENERATION_KEY)
         return int(raw) if raw else 0
