@@ -28,6 +28,7 @@ lint: install
 
 test: lint
 	$(BIN)/pytest -n 2 -p no:cacheprovider
+	$(BIN)/python -m tests.privacy var/log
 
 clean:
 	rm -rf var/anye.sqlite3* var/demo

@@ -7,6 +7,7 @@ Each test runs inside one outer transaction that is rolled back, so tests never 
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -25,6 +26,24 @@ PG_URL = os.environ.get("ANYE_TEST_DATABASE_URL", "postgresql+psycopg://postgres
 REDIS_URL = os.environ.get("ANYE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+LOG_DIR = Path(__file__).resolve().parent.parent / "var" / "log"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every log record of the run also goes to ``var/log/pytest-<worker>.log`` (INFO and up), so the logs of
+    a whole run can be checked afterwards for personal data (``python -m tests.privacy var/log``)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    if worker is None:  # the controller (or a run without xdist): a fresh set of logs
+        for old in LOG_DIR.glob("pytest-*.log"):
+            old.unlink()
+    handler = logging.FileHandler(LOG_DIR / f"pytest-{worker or 'main'}.log", mode="w", encoding="utf-8")
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
 
 
 def unavailable(what: str, exc: BaseException) -> None:

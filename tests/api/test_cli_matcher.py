@@ -14,6 +14,7 @@ from api.cli import app
 from models.db import build_engine, build_session_factory
 from models.posting import Posting
 from models.worker import Worker
+from tests.privacy import database_dump, demo_secrets, find_secrets
 
 runner = CliRunner()
 
@@ -53,3 +54,7 @@ def test_a_broker_finds_candidates_a_worker_gets_recommendations_and_evaluate_co
     result = runner.invoke(app, ["evaluate"])
     assert result.exit_code == 0, result.output
     assert "关键词基线 (BM25)" in result.output and "排序模型在每项指标上都优于关键词基线" in result.output
+    # and the database, dumped as a whole, holds none of the demo city's ID numbers or phones in plain text
+    dump = database_dump(demo)
+    assert "id_number_hash" in dump and dump.count("1409") > 1000  # the people are there (masks, adcodes) ...
+    assert find_secrets(dump, demo_secrets("small")) == []  # ... but not in plain text

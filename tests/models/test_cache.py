@@ -68,15 +68,15 @@ def test_take_of_two_racing_threads_gives_the_value_to_one(cache: Cache) -> None
     import threading
 
     got: list[bytes | None] = []
+
+    def grab(key: str, barrier: threading.Barrier) -> None:
+        barrier.wait()
+        got.append(cache.take(key))
+
     for round_ in range(20):
         cache.set(f"race{round_}", b"v", ttl_seconds=60)
         barrier = threading.Barrier(2)
-
-        def grab(key: str = f"race{round_}") -> None:
-            barrier.wait()
-            got.append(cache.take(key))
-
-        threads = [threading.Thread(target=grab) for _ in range(2)]
+        threads = [threading.Thread(target=grab, args=(f"race{round_}", barrier)) for _ in range(2)]
         for t in threads:
             t.start()
         for t in threads:
