@@ -146,7 +146,8 @@ def load_workers(
 
 
 def _available(worker: Worker, working: dict[int, int]) -> bool:
-    if worker.id in working or worker.wish_employment is False:
+    """Looking for work: not at work (ledger or a current hire), not said no, consent to be proposed kept."""
+    if worker.id in working or worker.wish_employment is False or worker.consent_withdrawn_at is not None:
         return False
     return worker.employment_status not in _NOT_AVAILABLE
 

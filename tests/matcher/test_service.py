@@ -98,3 +98,22 @@ def test_a_worker_who_found_work_and_a_new_opening_show_at_once(city: Session, t
     city.flush()
     refresh(matcher, city, today=TODAY, posting_ids=[posting_id])
     assert first.id not in {c.id for c in matcher.candidates(posting_id, today=day(TODAY), top=50)}
+
+
+def test_a_worker_who_withdrew_consent_is_proposed_nowhere(city: Session, tokenizer: Tokenizer) -> None:
+    import datetime as dt
+
+    matcher = build_matcher(city, tokenizer.tokens, default_taxonomy(), today=TODAY)
+    posting_id = next(p for p in _open_postings(city) if matcher.candidates(p, today=day(TODAY), top=1))
+    (first,) = matcher.candidates(posting_id, today=day(TODAY), top=1)
+    assert matcher.recommend(first.id, today=day(TODAY), top=3)
+    worker = city.get(Worker, first.id)
+    assert worker is not None
+    worker.consent_withdrawn_at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    city.flush()
+    refresh(matcher, city, today=TODAY, worker_ids=[first.id])
+    assert first.id not in {c.id for c in matcher.candidates(posting_id, today=day(TODAY), top=50)}
+    worker.consent_withdrawn_at = None
+    city.flush()
+    refresh(matcher, city, today=TODAY, worker_ids=[first.id])
+    assert first.id in {c.id for c in matcher.candidates(posting_id, today=day(TODAY), top=50)}
