@@ -67,3 +67,21 @@ def test_every_route_but_health_and_sign_in_refuses_a_request_without_a_valid_si
 def test_the_public_routes_answer_without_a_sign_in(client: TestClient) -> None:
     assert client.get("/health").status_code == 200
     assert client.post("/auth/token", data={"username": "x", "password": "y"}).status_code == 401  # tried, refused
+
+
+def test_every_operation_is_described_in_chinese(client: TestClient) -> None:
+    schema = client.app.openapi()  # type: ignore[attr-defined]
+    undescribed = [
+        (method.upper(), path)
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+        if not re.search(r"[\u4e00-\u9fff]", op.get("summary", "")) or not op.get("tags")
+    ]
+    assert undescribed == []
+
+
+def test_an_invalid_body_gets_422_naming_the_field(client: TestClient) -> None:
+    answer = client.post("/auth/code", json={"telephone": "13812345678"})
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body == {"error": "InvalidInput", "detail": "请求内容有误，请检查以下字段：phone: 必填"}
