@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     port: int = 8000
     token_hours: int = Field(12, ge=1, description="hours a sign-in token stays valid")
     link_hours: int = Field(72, ge=1, description="hours a sign-in link a broker issues to a worker stays valid")
+    result_cache_seconds: int = Field(
+        600, ge=0, description="seconds candidate lists and recommendations stay cached (0: not cached)"
+    )
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description="addresses of reverse proxies whose X-Forwarded-For is believed (JSON list)",
