@@ -12,8 +12,9 @@ from sqlalchemy import text
 from api.changes import Changes
 from api.errors import install_error_handlers
 from api.otp import LoggingCodeSender
+from api.queue import build_queue
 from api.ratelimit import LoginLimiter
-from api.routes import auth, employers, households, jobs, matching, postings, sites, workers
+from api.routes import audit, auth, employers, households, jobs, matching, postings, sites, workers
 from api.settings import Settings, load_settings
 from api.tokens import TokenStore
 from models.cache import build_cache
@@ -37,7 +38,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.limiter = LoginLimiter(cache)
         # No SMS gateway exists yet: in production /auth/code says so instead of the app refusing to start.
         app.state.code_sender = None if settings.env == "production" else LoggingCodeSender(settings.env)
+        app.state.queue = build_queue(settings, app.state.changes)  # RQ on Redis, else a background thread
         yield
+        app.state.queue.close()
         engine.dispose()
 
     app = FastAPI(
@@ -47,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (auth, sites, households, workers, employers, postings, matching, jobs):
+    for module in (auth, sites, households, workers, employers, postings, matching, jobs, audit):
         app.include_router(module.router)
 
     @app.get("/health", summary="健康检查：数据库与缓存是否可用", tags=["系统"])

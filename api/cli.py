@@ -17,6 +17,7 @@ from api.cli_import import import_one, write_outputs
 from api.cli_matcher import candidates, evaluate, recommend, train
 from api.cli_postings import ingest_ads, ingest_employers, ingest_postings, parse_posting_cmd, postings_app
 from api.cli_users import users_app
+from api.cli_worker import worker
 from api.settings import Settings, load_settings
 from ingest.ledger import FileReport, LedgerImport
 from ingest.ledger_export import export_ledger
@@ -47,6 +48,7 @@ app.command("candidates")(candidates)
 app.command("recommend")(recommend)
 app.command("train")(train)
 app.command("evaluate")(evaluate)
+app.command("worker")(worker)
 console = Console()
 err = Console(stderr=True)
 

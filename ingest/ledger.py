@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +27,7 @@ from ingest.fields import LEDGER_FIELDS
 from ingest.ledger_read import ReadOptions, RejectedRow, RowRead, SheetSeen, Start, read_in_child, read_ledger
 from ingest.ledger_row import ATTRIBUTE_OF_FIELD, PersonRecord
 from ingest.ledger_writer import ATTRIBUTES, LedgerWriter, Pending
+from ingest.place import SiteResolver
 from ingest.problem import CODES, Problem
 from models.base import utcnow
 from models.crypto import PersonalDataCipher
@@ -82,7 +83,10 @@ class LedgerImport:
         as_of: dt.date | None = None,
         progress: Progress | None = None,
         parallel_from_bytes: int = PARALLEL_FROM_BYTES,
+        allowed_site_ids: Collection[int] | None = None,
     ) -> None:
+        """``allowed_site_ids``: import only rows of these (known) sites, e.g. the sites a broker serves; each
+        row of another site becomes a ``site_not_served`` problem. ``None``: every site, new ones created."""
         self._session = session
         self._cipher = cipher
         self._actor = actor
@@ -90,6 +94,7 @@ class LedgerImport:
         self._progress = progress
         self._parallel_from = parallel_from_bytes
         self._seen: dict[str, _Seen] = {}
+        self._allowed = frozenset(allowed_site_ids) if allowed_site_ids is not None else None
 
     def import_file(self, path: Path) -> FileReport:
         """Import one workbook; the whole file or nothing of it (the caller commits)."""
@@ -132,8 +137,10 @@ class _FileImport:
             kind="ledger", file_name=path.name, file_sha256=report.sha256, actor=run._actor, as_of=start.as_of
         )
         report.batch_id = self.batch.id
+        # sites looked up now, before a writer thread uses the session
+        self.sites = _SiteFilter(self.writer.repo, run._allowed) if run._allowed is not None else None
         self.pending: list[Pending] = []
-        self.rows = self.rejected = self.duplicates = 0
+        self.rows = self.rejected = self.duplicates = self.not_served = 0
         self._pool: ThreadPoolExecutor | None = None
         self._writing: Future[None] | None = None
 
@@ -169,6 +176,9 @@ class _FileImport:
 
     def _row(self, row: RowRead) -> None:
         self.rows += 1
+        if row.record is not None and self.sites is not None and not self.sites.serves(row.record):
+            self._not_served(row, row.record)
+            return
         self.report.problems.extend(row.problems)
         if row.record is None:
             assert row.rejected is not None
@@ -178,6 +188,15 @@ class _FileImport:
             self.pending.append(Pending(row.record, row.digest, row.household_key))
             if len(self.pending) >= _FLUSH_EVERY:
                 self._flush()
+
+    def _not_served(self, row: RowRead, record: PersonRecord) -> None:
+        """A row of a site the importer does not serve: one problem, nothing of the row imported (its cell
+        problems are not reported either: it is not this importer's row)."""
+        self.not_served += 1
+        site = str(record.household["site"])
+        self.report.problems.append(
+            Problem(row.sheet, row.row, None, site, "site_not_served", CODES["site_not_served"][0])
+        )
 
     def _is_repeat(self, row: RowRead) -> bool:
         assert row.record is not None
@@ -217,12 +236,31 @@ class _FileImport:
         counts.update(
             rows=self.rows, rejected=self.rejected, duplicates=self.duplicates, problems=len(self.report.problems)
         )
+        if self.sites is not None:
+            counts["not_served"] = self.not_served
         self.report.counts = counts
         self.batch.counts = counts
         self.batch.column_report = self.report.sheets
         self.batch.finished_at = utcnow()
         self.writer.repo.insert_problems([{"batch_id": self.batch.id, **p.as_dict()} for p in self.report.problems])
         self.owner._session.flush()
+
+
+class _SiteFilter:
+    """Whether a row's site (as the ledger writes it) is one of ``allowed``; an unknown site is not."""
+
+    def __init__(self, repo: LedgerRepository, allowed: frozenset[int]) -> None:
+        self._resolver = SiteResolver(repo, preload=True)
+        self._allowed = allowed
+        self._answers: dict[tuple[str, str | None], bool] = {}
+
+    def serves(self, record: PersonRecord) -> bool:
+        household = record.household
+        key = (str(household["site"]), household.get("county_hint"))
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self._resolver.find(*key) in self._allowed
+        return answer
 
 
 _ABSENT = object()  # a field the row has no column for (never differs)

@@ -51,10 +51,10 @@ def county_of(text: str) -> str | None:
 class SiteResolver:
     """Site names as ledgers write them -> site ids; an unknown site is created with its county."""
 
-    def __init__(self, repo: LedgerRepository) -> None:
+    def __init__(self, repo: LedgerRepository, *, preload: bool = False) -> None:
         self._repo = repo
         self._by_name: dict[str, int] = {}
-        self._sites: list[SettlementSite] | None = None
+        self._sites: list[SettlementSite] | None = repo.sites() if preload else None
 
     def resolve(self, written: str, county_hint: str | None) -> int:
         name = normalise_text(written)
@@ -63,6 +63,11 @@ class SiteResolver:
         site = self._match(name, county_hint) or self._create(name, county_hint)
         self._by_name[name] = site.id
         return site.id
+
+    def find(self, written: str, county_hint: str | None) -> int | None:
+        """The id of the known site a ledger's name stands for, or ``None``; never creates a site."""
+        site = self._match(normalise_text(written), county_hint)
+        return site.id if site else None
 
     def _match(self, name: str, county_hint: str | None) -> SettlementSite | None:
         if self._sites is None:

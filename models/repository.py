@@ -330,6 +330,10 @@ class LedgerRepository:
         for chunk in _chunks(rows, 5000):
             self._core_insert(ImportProblem, list(chunk))
 
+    def worker_ids_of_batch(self, batch_id: int) -> list[int]:
+        """The workers this batch created or changed (an unchanged row keeps its earlier batch)."""
+        return list(self.session.scalars(select(Worker.id).where(Worker.last_batch_id == batch_id)))
+
 
 def export_rows(
     session: Session, site_name: str | None
