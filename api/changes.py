@@ -30,6 +30,8 @@ class ChangeSet:
     worker_ids: set[int] = field(default_factory=set)
     posting_ids: set[int] = field(default_factory=set)
     model: bool = False
+    # The generation this change set's announcement made (0 when the cache is away), set by ``flush``.
+    generation: int = 0
 
     def __bool__(self) -> bool:
         return bool(self.worker_ids or self.posting_ids or self.model)
@@ -73,7 +75,7 @@ class Changes:
         """Call after a successful commit: bump the generation and tell the listeners; returns what changed."""
         changed: ChangeSet = session.info.pop(_INFO_KEY, None) or ChangeSet()
         if changed:
-            self.bump()
+            changed.generation = self.bump()
             for listener in self._listeners:
                 listener(changed)
         return changed

@@ -6,20 +6,21 @@ from __future__ import annotations
 import redis
 from sqlalchemy.orm import Session
 
-from api.changes import Changes, ChangeSet
+from api.changes import Changes
 from models.cache import MemoryCache, RedisCache
 from tests.conftest import REDIS_URL
 
 
 def test_flush_bumps_the_generation_and_tells_listeners_once(session: Session) -> None:
-    changes, heard = Changes(MemoryCache()), []
+    changes, heard = Changes(MemoryCache()), []  # type: ignore[var-annotated]
     changes.subscribe(heard.append)
     before = changes.generation()
     changes.worker_changed(session, 3)
     changes.posting_changed(session, 7)
     changes.worker_changed(session, 3)
     done = changes.flush(session)
-    assert done == ChangeSet({3}, {7}, False) and heard == [done]
+    assert (done.worker_ids, done.posting_ids, done.model) == ({3}, {7}, False) and heard == [done]
+    assert done.generation == before + 1
     assert changes.generation() == before + 1
     assert not changes.flush(session) and len(heard) == 1  # nothing new: no bump, no call
 
