@@ -1,10 +1,11 @@
 """Maps domain errors to HTTP status codes and renders ``{"error": "ClassName", "detail": "..."}``.
 
-Two errors of the HTTP edge live here, under ``NotAllowed``::
+Errors of the HTTP edge live here::
 
     NotAllowed
     ├── NotAuthenticated   no valid sign-in (401)
     └── TooManyAttempts    sign-in refused for a while after repeated failures (429)
+    Unavailable            a service the request needs (the job queue's Redis) is away; try again (503)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fastapi.responses import JSONResponse
 
 from models.errors import AnyeError, Conflict, InvalidInput, Misconfigured, NotAllowed, NotFound
 
-__all__ = ["NotAuthenticated", "TooManyAttempts", "install_error_handlers", "status_for"]
+__all__ = ["NotAuthenticated", "TooManyAttempts", "Unavailable", "install_error_handlers", "status_for"]
 
 
 class NotAuthenticated(NotAllowed):
@@ -28,9 +29,14 @@ class TooManyAttempts(NotAllowed):
     pass
 
 
+class Unavailable(AnyeError):
+    pass
+
+
 _STATUS: dict[type[AnyeError], int] = {
     NotAuthenticated: 401,
     TooManyAttempts: 429,
+    Unavailable: 503,
     NotFound: 404,
     Conflict: 409,
     NotAllowed: 403,

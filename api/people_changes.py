@@ -230,7 +230,10 @@ def _correct(
         return
     correction = _apply(session, cipher, worker, given, _parse(cipher, worker, given))
     if correction.fields:
-        worker.updated_at = utcnow()  # also when only skills or certificates changed
+        worker.updated_at = now = utcnow()  # also when only skills or certificates changed
+        # the record now reflects today: a ledger dated earlier, imported later, must not undo the correction
+        if worker.as_of is None or worker.as_of < now.date():
+            worker.as_of = now.date()
         session.flush()
         _record(session, cipher, scope, worker, correction)
         changes.worker_changed(session, worker.id)

@@ -22,11 +22,11 @@ from rq.job import JobStatus as RQStatus
 from rq.serializers import JSONSerializer
 
 from api.changes import Changes
+from api.errors import Unavailable
 from api.job_tasks import JobContext, run_task
 from api.queue import JobInfo, JobStatus, failure_message, new_job_id, not_failed, not_found
 from api.settings import load_settings
 from models.cache import build_cache
-from models.errors import Misconfigured
 
 __all__ = ["QUEUE_NAME", "JobFailed", "QueueUnavailable", "RedisJobQueue", "perform", "run_worker"]
 
@@ -47,7 +47,7 @@ _STATUS = {
 log = logging.getLogger("anye.jobs")
 
 
-class QueueUnavailable(Misconfigured):
+class QueueUnavailable(Unavailable):
     """Redis cannot be reached: jobs can be neither queued nor looked up."""
 
 

@@ -5,6 +5,7 @@ Each test gets a world of its own (``tests/api/world.py``) on SQLite and on Post
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -290,3 +291,16 @@ def test_the_audit_log_filters_by_subject_actor_and_action_and_keeps_to_the_coun
     assert page["total"] == 4 and len(page["items"]) == 1
     county = office.client.get("/audit", headers=office.as_("county_admin")).json()
     assert {e["subject"] for e in county["items"]} == {f"worker:{office.id(k)}" for k in ("li_xiuying", "zhang_wei")}
+
+
+def test_a_corrected_record_counts_as_of_today_so_an_older_ledger_cannot_undo_it(office: Office) -> None:
+    li = office.id("li_xiuying")
+    response = office.client.patch(f"/workers/{li}", json={"wish_min_wage": 3800}, headers=office.as_("broker_a"))
+    assert response.status_code == 200, response.text
+    engine = build_engine(office.database_url)
+    try:
+        with engine.connect() as conn:
+            as_of = conn.execute(text("SELECT as_of FROM worker WHERE id = :i"), {"i": li}).scalar_one()
+    finally:
+        engine.dispose()
+    assert str(as_of)[:10] == dt.date.today().isoformat()
