@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -52,6 +53,26 @@ class Scope:
     employer_id: int | None = None
     worker_id: int | None = None
     username: str = ""
+
+    def to_view(self) -> dict[str, Any]:
+        """As JSON (kept beside a sign-in token by ``TokenStore.remember_view``)."""
+        sites = None if self.site_ids is None else sorted(self.site_ids)
+        return {"account_id": self.account_id, "role": self.role.value, "site_ids": sites,
+                "county_adcodes": sorted(self.county_adcodes), "employer_id": self.employer_id,
+                "worker_id": self.worker_id, "username": self.username}  # fmt: skip
+
+    @classmethod
+    def from_view(cls, view: dict[str, Any]) -> Scope:
+        sites = view["site_ids"]
+        return cls(
+            int(view["account_id"]),
+            Role.of(view["role"]),
+            None if sites is None else frozenset(sites),
+            frozenset(view["county_adcodes"]),
+            view["employer_id"],
+            view["worker_id"],
+            view["username"],
+        )
 
     @property
     def actor(self) -> Actor:

@@ -140,11 +140,26 @@ def current_account(
 
 
 def current_scope(
-    account: Annotated[Account, Depends(current_account)],
+    token: Annotated[str, Depends(bearer_token)],
+    tokens: Annotated[TokenStore, Depends(get_tokens)],
     session: Annotated[Session, Depends(get_session)],
 ) -> Scope:
-    """What the signed-in account may see (its role, sites, counties, employer or own worker record)."""
-    return scope_of(session, account)
+    """What the signed-in account may see (its role, sites, counties, employer or own worker record): kept
+    beside the token in the cache for a few minutes (``api.tokens.VIEW_SECONDS``), read from the database
+    otherwise; ``NotAuthenticated`` (401) without an active account."""
+    view = tokens.cached_view(token)
+    if view is not None:
+        try:
+            return Scope.from_view(view)
+        except (KeyError, TypeError, ValueError):
+            pass  # unreadable: read it again below
+    claims = tokens.resolve(session, token)
+    account = AccountRepository(session).get(claims.account_id) if claims is not None else None
+    if claims is None or account is None or not account.active:
+        raise NotAuthenticated(NOT_SIGNED_IN)
+    scope = scope_of(session, account)
+    tokens.remember_view(token, scope.to_view(), claims)
+    return scope
 
 
 def require_roles(*roles: Role) -> Callable[[Scope], Scope]:

@@ -138,6 +138,11 @@ class LiveMatcher:
             assert matcher is not None
             yield matcher
 
+    def version(self, generation: int) -> str:
+        """The ranking model's version (or the fallback score's) of the matcher as of ``generation``."""
+        with self.reading(generation) as matcher:
+            return matcher.scorer.version
+
     def _current(self, generation: int, today: dt.date) -> bool:
         return self._matcher is not None and not self._dirty and generation == self._seen and self._built_on == today
 

@@ -14,6 +14,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -22,7 +23,11 @@ from models.account import Account, SignInToken
 from models.cache import Cache
 from models.crypto import PersonalDataCipher
 
-__all__ = ["IssuedToken", "TokenClaims", "TokenStore"]
+__all__ = ["VIEW_SECONDS", "IssuedToken", "TokenClaims", "TokenStore"]
+
+# How long an account's scope is kept beside its token: a broker given another site, or an account stopped,
+# is seen within this time (signing out or revoking takes effect at once).
+VIEW_SECONDS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +81,26 @@ class TokenStore:
 
     def revoke(self, session: Session, token: str) -> None:
         digest = self._digest(token)
-        self.cache.delete(self._key(digest))
+        self.cache.delete(self._key(digest), self._scope_key(digest))
         session.execute(delete(SignInToken).where(SignInToken.digest == digest))
+
+    def cached_view(self, token: str) -> dict[str, Any] | None:
+        """What ``remember_view`` kept for this token (the account's scope), while it is fresh; else None."""
+        raw = self.cache.get(self._scope_key(self._digest(token)))
+        if raw is None:
+            return None
+        try:
+            found = json.loads(raw)
+        except ValueError:
+            return None
+        return found if isinstance(found, dict) else None
+
+    def remember_view(self, token: str, view: dict[str, Any], claims: TokenClaims) -> None:
+        """Keep the account's scope beside the token for ``VIEW_SECONDS`` (at most until it expires), so a
+        request needs no database query to know who asks; a change of scope shows within that time."""
+        left = int(min(VIEW_SECONDS, claims.expires - self._clock()))
+        if left > 0:
+            self.cache.set(self._scope_key(self._digest(token)), json.dumps(view).encode(), left)
 
     def _cached(self, digest: str) -> TokenClaims | None:
         raw = self.cache.get(self._key(digest))
@@ -100,6 +123,10 @@ class TokenStore:
     @staticmethod
     def _key(digest: str) -> str:
         return f"token:{digest}"
+
+    @staticmethod
+    def _scope_key(digest: str) -> str:
+        return f"token-view:{digest}"
 
 
 def _at(epoch: float) -> dt.datetime:

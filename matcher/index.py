@@ -45,8 +45,8 @@ class TextIndex:
         self._row_of: dict[int, int] = {}
 
     def build(self, keys: npt.NDArray[np.int64], texts: Sequence[str]) -> None:
-        """Index ``texts`` under ``keys`` from scratch, with IDF weights from these texts."""
-        counts = self._hasher.transform(texts).tocsr()
+        """Index ``texts`` under ``keys`` from scratch, with IDF weights from these texts (none: an empty index)."""
+        counts = self._counts_of(texts)
         df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
         n = max(counts.shape[0], 1)
         self.idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
@@ -59,11 +59,18 @@ class TextIndex:
 
     def vectorize(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Query or document rows weighted like the index's own."""
-        return self._weigh(self._hasher.transform(texts).tocsr())
+        return self._weigh(self._counts_of(texts))
+
+    def _counts_of(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        if len(texts) == 0:  # scikit-learn's hasher cannot hash nothing
+            return sparse.csr_matrix((0, self._hasher.n_features), dtype=np.float32)
+        return self._hasher.transform(texts).tocsr()
 
     def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         weighted = counts.copy()
         weighted.data = (1 + np.log(weighted.data)) * self.idf[weighted.indices]  # sublinear tf
+        if weighted.shape[0] == 0:
+            return weighted.astype(np.float32)
         return normalize(weighted, norm="l2", copy=False).astype(np.float32)
 
     def upsert(self, key: int, text: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from api.accounts import Scope
@@ -20,6 +20,7 @@ from api.matching import (
     matching_service,
 )
 from api.paging import Page, PageParams, page_params
+from api.response_cache import ResponseCache, Responses, viewer_of
 from models.errors import InvalidInput, NotAllowed
 from models.match import Match
 from models.posting import pay_text
@@ -202,12 +203,18 @@ def candidates(
     posting_id: int,
     scope: Staff,
     service: MatchingService,
+    answers: Responses,
     top: Annotated[int, Top] = 50,
     near_misses: Annotated[int, Query(ge=0, le=50, description="另列只差一项条件的人数")] = 0,
-) -> CandidateList:
-    found = service.candidates(scope, posting_id, top=top, near_misses=near_misses)
+) -> Response:
     today = service.live.clock()
-    return CandidateList(posting_id=posting_id, items=[CandidateOut.of(c, today) for c in found])
+
+    def build() -> CandidateList:
+        found = service.candidates(scope, posting_id, top=top, near_misses=near_misses)
+        return CandidateList(posting_id=posting_id, items=[CandidateOut.of(c, today) for c in found])
+
+    parts = f"{posting_id}:{top}:{near_misses}:{viewer_of(scope)}"
+    return answers.answer("candidates", parts, build, today=today, version=service.live.version)
 
 
 @router.get(
@@ -217,12 +224,12 @@ def candidates(
     response_model=RecommendationList,
 )
 def my_recommendations(
-    scope: WorkerSelf, service: MatchingService, top: Annotated[int, Top] = 10
-) -> RecommendationList:
-    if scope.worker_id is None:
+    scope: WorkerSelf, service: MatchingService, answers: Responses, top: Annotated[int, Top] = 10
+) -> Response:
+    worker_id = scope.worker_id
+    if worker_id is None:
         raise NotAllowed("您的账号没有关联人员记录，请联系安置点工作人员。")
-    found = service.recommendations(scope, scope.worker_id, top=top)
-    return RecommendationList(worker_id=scope.worker_id, items=[RecommendationOut.of(r) for r in found])
+    return _recommendations(scope, worker_id, top, service, answers)
 
 
 @router.get(
@@ -232,10 +239,19 @@ def my_recommendations(
     response_model=RecommendationList,
 )
 def worker_recommendations(
-    worker_id: int, scope: Staff, service: MatchingService, top: Annotated[int, Top] = 10
-) -> RecommendationList:
-    found = service.recommendations(scope, worker_id, top=top)
-    return RecommendationList(worker_id=worker_id, items=[RecommendationOut.of(r) for r in found])
+    worker_id: int, scope: Staff, service: MatchingService, answers: Responses, top: Annotated[int, Top] = 10
+) -> Response:
+    return _recommendations(scope, worker_id, top, service, answers)
+
+
+def _recommendations(scope: Scope, worker_id: int, top: int, service: Matching, answers: ResponseCache) -> Response:
+    def build() -> RecommendationList:
+        found = service.recommendations(scope, worker_id, top=top)
+        return RecommendationList(worker_id=worker_id, items=[RecommendationOut.of(r) for r in found])
+
+    parts = f"{worker_id}:{top}:{viewer_of(scope)}"
+    today = service.live.clock()
+    return answers.answer("recommendations", parts, build, today=today, version=service.live.version)
 
 
 @router.post(

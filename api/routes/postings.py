@@ -6,13 +6,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
 from api.accounts import Scope
 from api.deps import current_scope, require_roles
 from api.openings import Openings, ParsedDraft, PostingCreate, PostingPatch, StatusAction, openings_service
 from api.paging import Page, PageParams, page_params
+from api.response_cache import Responses, viewer_of
 from models.opening_repository import POSTING_SORTS, PostingFilter
 from models.posting import Posting, missing_for_opening, pay_text
 from models.vocab import PostingStatus, Role
@@ -258,8 +259,11 @@ def parse_ad(body: ParseRequest, scope: Publisher, service: Service) -> ParseOut
     description="搬迁劳动力只能查看招聘中的岗位；用人单位可查看本单位的全部岗位和其他单位招聘中的岗位。",
     response_model=PostingOut,
 )
-def get_posting(posting_id: int, scope: Anyone, service: Service) -> PostingOut:
-    return _out(service, service.posting(scope, posting_id))
+def get_posting(posting_id: int, scope: Anyone, service: Service, answers: Responses) -> Response:
+    def build() -> PostingOut:
+        return _out(service, service.posting(scope, posting_id))
+
+    return answers.answer("posting", f"{posting_id}:{viewer_of(scope)}", build, today=dt.date.today())
 
 
 @router.patch(
