@@ -5,8 +5,8 @@ Tests swap any of them through ``app.dependency_overrides``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Annotated
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -50,7 +50,10 @@ _bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One unit of work per request: committed once when the route succeeds, rolled back otherwise."""
+    """One unit of work per request: committed once when the route succeeds, rolled back otherwise.
+
+    The trivial dependencies below are ``async def``: they only read what the lifespan built, and a plain
+    ``def`` dependency costs a hop to the thread pool on every request."""
     session: Session = request.app.state.sessions()
     changes: Changes = request.app.state.changes
     try:
@@ -65,22 +68,22 @@ def get_session(request: Request) -> Iterator[Session]:
     changes.flush(session)  # after the commit: the matcher and cached results see committed rows only
 
 
-def get_cache(request: Request) -> Cache:
+async def get_cache(request: Request) -> Cache:
     cache: Cache = request.app.state.cache
     return cache
 
 
-def get_changes(request: Request) -> Changes:
+async def get_changes(request: Request) -> Changes:
     changes: Changes = request.app.state.changes
     return changes
 
 
-def get_cipher(request: Request) -> PersonalDataCipher:
+async def get_cipher(request: Request) -> PersonalDataCipher:
     cipher: PersonalDataCipher = request.app.state.settings.cipher
     return cipher
 
 
-def get_client_address(request: Request) -> str:
+async def get_client_address(request: Request) -> str:
     """The address the request came from: behind a trusted reverse proxy, the nearest address in
     X-Forwarded-For that is not itself a trusted proxy (a client can prepend anything to that header)."""
     host = request.client.host if request.client else "unknown"
@@ -94,24 +97,24 @@ def get_client_address(request: Request) -> str:
     return host
 
 
-def get_tokens(request: Request) -> TokenStore:
+async def get_tokens(request: Request) -> TokenStore:
     tokens: TokenStore = request.app.state.tokens
     return tokens
 
 
-def get_limiter(request: Request) -> LoginLimiter:
+async def get_limiter(request: Request) -> LoginLimiter:
     limiter: LoginLimiter = request.app.state.limiter
     return limiter
 
 
-def get_code_sender(request: Request) -> CodeSender:
+async def get_code_sender(request: Request) -> CodeSender:
     sender: CodeSender | None = request.app.state.code_sender
     if sender is None:
         raise Misconfigured("短信验证码服务尚未配置，暂时不能用验证码登录。请用账号密码登录，或联系管理员。")
     return sender
 
 
-def get_codes(
+async def get_codes(
     cache: Annotated[Cache, Depends(get_cache)],
     cipher: Annotated[PersonalDataCipher, Depends(get_cipher)],
     sender: Annotated[CodeSender, Depends(get_code_sender)],
@@ -119,7 +122,7 @@ def get_codes(
     return OneTimeCodes(cache, cipher, sender)
 
 
-def bearer_token(token: Annotated[str | None, Depends(_bearer)]) -> str:
+async def bearer_token(token: Annotated[str | None, Depends(_bearer)]) -> str:
     """The bearer token of the request; ``NotAuthenticated`` without one."""
     if not token:
         raise NotAuthenticated(NOT_SIGNED_IN)
@@ -162,13 +165,13 @@ def current_scope(
     return scope
 
 
-def require_roles(*roles: Role) -> Callable[[Scope], Scope]:
+def require_roles(*roles: Role) -> Callable[[Scope], Coroutine[Any, Any, Scope]]:
     """A dependency that lets only these roles through (403 ``NotAllowed`` otherwise) and gives their scope.
 
     Usage: ``scope: Annotated[Scope, Depends(require_roles(Role.ADMIN, Role.BROKER))]``."""
     allowed = frozenset(roles)
 
-    def check(scope: Annotated[Scope, Depends(current_scope)]) -> Scope:
+    async def check(scope: Annotated[Scope, Depends(current_scope)]) -> Scope:
         if scope.role not in allowed:
             raise NotAllowed(NOT_PERMITTED)
         return scope

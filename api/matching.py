@@ -79,7 +79,7 @@ def live_matcher_of(request: Request) -> LiveMatcher:
     return found or install_live_matcher(request.app.state)
 
 
-def matching_service(
+async def matching_service(
     request: Request,
     session: Annotated[Session, Depends(get_session)],
     cache: Annotated[Cache, Depends(get_cache)],

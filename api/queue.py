@@ -239,7 +239,7 @@ def build_queue(settings: Settings, changes: Changes) -> JobQueue:
     return ThreadJobQueue(runner)
 
 
-def get_queue(request: Request) -> JobQueue:
+async def get_queue(request: Request) -> JobQueue:
     """The app's job queue (built in the lifespan); tests swap it through ``app.dependency_overrides``."""
     job_queue: JobQueue = request.app.state.queue
     return job_queue

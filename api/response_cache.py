@@ -81,7 +81,7 @@ def _response(body: bytes) -> Response:
     return Response(content=body, media_type=_JSON)
 
 
-def _responses(
+async def _responses(
     request: Request,
     cache: Annotated[Cache, Depends(get_cache)],
     cipher: Annotated[PersonalDataCipher, Depends(get_cipher)],
