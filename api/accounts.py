@@ -28,6 +28,7 @@ __all__ = [
     "SIGN_IN_FAILED",
     "Scope",
     "authenticate",
+    "bind_phone",
     "can_see_site",
     "create_account",
     "login",
@@ -151,6 +152,11 @@ def _check_scope(
         raise InvalidInput("搬迁劳动力账号必须（且只有它可以）关联本人的人员记录。")
     if worker_id is not None and repo.by_worker(worker_id) is not None:
         raise Conflict("此人已有账号。")
+
+
+def bind_phone(session: Session, cipher: PersonalDataCipher, account: Account, raw: str) -> None:
+    """Make ``raw`` the mobile the account signs in with (``Conflict`` when another account has it)."""
+    _set_phone(AccountRepository(session), cipher, account, raw)
 
 
 def _set_phone(repo: AccountRepository, cipher: PersonalDataCipher, account: Account, raw: str) -> None:

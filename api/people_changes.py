@@ -16,12 +16,13 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.accounts import Scope
+from api.accounts import Scope, bind_phone
 from api.changes import Changes
 from api.people import NO_SUCH_WORKER, detail_fields, visible_worker
 from api.people_schemas import ConsentOut, OwnProfile, RevealIn, RevealOut, WorkerDetail
 from ingest.fields import LEDGER_FIELDS
 from ingest.ledger_row import CellProblem, PersonRecord, RowParser
+from models.account_repository import AccountRepository
 from models.audit import record_audit
 from models.base import utcnow
 from models.crypto import PersonalDataCipher, mask_phone
@@ -270,9 +271,16 @@ def own_profile(session: Session, cipher: PersonalDataCipher, scope: Scope) -> O
 def update_own(
     session: Session, cipher: PersonalDataCipher, changes: Changes, scope: Scope, patch: BaseModel
 ) -> OwnProfile:
-    """A worker's correction of their own phone and wishes."""
+    """A worker's correction of their own phone and wishes; a new mobile is also the one they sign in with."""
     row = _own(session, scope)
-    _correct(session, cipher, changes, scope, row.worker, _given(patch, _OWN_FIELDS))
+    given = _given(patch, _OWN_FIELDS)
+    _correct(session, cipher, changes, scope, row.worker, given)
+    phones = phones_of(cipher, row.worker)
+    account = AccountRepository(session).get(scope.account_id)
+    if "phone" in given and account is not None and account.phone_hash is not None and phones:
+        mobile = next((p for p in phones if len(p) == 11 and p.startswith("1")), None)
+        if mobile is not None:
+            bind_phone(session, cipher, account, mobile)
     return OwnProfile(**detail_fields(session, row), phones=phones_of(cipher, row.worker))
 
 

@@ -242,6 +242,8 @@ def test_a_worker_corrects_their_own_phone_and_wishes(office: Office) -> None:
     assert zhang in office.changed_workers()
     listed = office.client.get("/workers", params={"size": 200}, headers=office.as_("broker_a"))
     assert "13912345678" not in listed.text and "139****5678" in listed.text
+    me_account = office.client.get("/auth/me", headers=office.as_("worker")).json()
+    assert me_account["phone"] == "139****5678"  # the new mobile is the one a sign-in code goes to
 
 
 def test_a_worker_may_not_correct_what_staff_record(office: Office) -> None:
