@@ -35,16 +35,18 @@ from models.taxonomy import Taxonomy
 from models.text import cell_text
 from models.vocab import PostingSource, PostingStatus
 
-__all__ = ["EmployerImport", "PostingImport"]
+__all__ = ["EmployerImport", "PostingImport", "TableImport"]
 
 Where = tuple[str, int]
 
 
-class _TableImport:
-    """One file of one row per record: the file's transaction, batch, sheets, rejected rows and problems."""
+class TableImport:
+    """One file of one row per record: the file's transaction, batch, sheets, rejected rows and problems.
+    Subclasses read a row (``read``) and save it (``save``); past jobs (``ingest.placement_import``) too."""
 
     kind = ""
     key_field = ""
+    columns_file = "posting_columns.csv"
     no_header = ""
     count_keys: tuple[str, ...] = ("rows", "created", "updated", "rejected")
 
@@ -76,7 +78,7 @@ class _TableImport:
         return report
 
     def _sheet(self, sheet: Sheet) -> None:
-        table = locate_posting_table(sheet, self.key_field)
+        table = locate_posting_table(sheet, self.key_field, self.columns_file)
         entry: dict[str, Any] = {"sheet": sheet.name, "header_row": None, "columns": {}}
         self.report.sheets.append(entry)
         if table is None:
@@ -135,7 +137,7 @@ class _TableImport:
         return form
 
 
-class PostingImport(_TableImport):
+class PostingImport(TableImport):
     kind = "postings"
     key_field = "title"
     no_header = "此工作表中找不到岗位表头（单位名称、岗位名称、招聘人数等列），未导入。若此表有岗位信息，请检查表头。"
@@ -202,7 +204,7 @@ class PostingImport(_TableImport):
         self.counts["drafts"] += 1
 
 
-class EmployerImport(_TableImport):
+class EmployerImport(TableImport):
     """An employer register (单位名录): registers new employers and completes known ones."""
 
     kind = "employers"

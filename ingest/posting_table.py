@@ -37,9 +37,9 @@ class PostingTable:
         return {label: i for i, label in enumerate(self.labels) if label and i not in known}
 
 
-@lru_cache(maxsize=1)
-def _synonyms() -> dict[str, str]:
-    with resources.files("ingest.data").joinpath("posting_columns.csv").open(encoding="utf-8") as fh:
+@lru_cache(maxsize=4)
+def _synonyms(columns_file: str) -> dict[str, str]:
+    with resources.files("ingest.data").joinpath(columns_file).open(encoding="utf-8") as fh:
         return {_key(row["synonym"]): row["field"] for row in csv.DictReader(fh)}
 
 
@@ -47,25 +47,28 @@ def _key(label: str) -> str:
     return "".join(_UNIT_NOTE.sub("", cell_text(label)).split())
 
 
-def _field(label: str) -> str | None:
+def _field(label: str, columns_file: str) -> str | None:
     key = _key(label)
     if not key:
         return None
-    synonyms = _synonyms()
+    synonyms = _synonyms(columns_file)
     if key in synonyms:
         return synonyms[key]
     best = process.extractOne(key, synonyms.keys(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
     return synonyms[best[0]] if best else None
 
 
-def locate_posting_table(sheet: Sheet, key_field: str = "title") -> PostingTable | None:
+def locate_posting_table(
+    sheet: Sheet, key_field: str = "title", columns_file: str = "posting_columns.csv"
+) -> PostingTable | None:
     """The first row among the top rows that names ``key_field`` (the job title for a postings sheet,
-    the employer's name for an employer register) and at least two other known fields."""
+    the employer's name for an employer register) and at least two other known fields; the spellings of
+    the fields are read from ``ingest/data/{columns_file}`` (past jobs have their own file)."""
     for r, row in enumerate(sheet.rows[:_SCAN_ROWS]):
         labels = [cell_text(v) for v in row]
         columns: dict[str, int] = {}
         for c, label in enumerate(labels):
-            name = _field(label)
+            name = _field(label, columns_file)
             if name and name not in columns:
                 columns[name] = c
         if key_field in columns and len(columns) >= 3:

@@ -69,6 +69,13 @@ CODES: dict[str, tuple[str, bool]] = {
     "value_refused": ("该项不符合要求，未导入，其余信息已导入。", False),
     "posting_refused": ("该行岗位信息不符合要求，整行未导入。", True),
     "posting_repeated": ("与已有岗位相同或仅有少量改动，已更新原岗位，没有重复建岗。", False),
+    "person_unknown": ("台账中找不到此身份证号的人员，整行未导入。请先导入或登记此人，再重新导入。", True),
+    "start_missing": ("缺少入职（上岗）日期，整行未导入。请补填入职日期后重新导入。", True),
+    "dates_reversed": ("离职日期早于入职日期，或入职日期晚于今天，整行未导入。请核对日期。", True),
+    "end_invalid": (
+        "离职日期无法识别，整行未导入（否则会被当作仍在岗）。请写成 2024-05-01 或 2024年5月 这样的格式。",
+        True,
+    ),
     "file_unreadable": ("文件无法打开或已损坏，未导入。请用 Excel 或 WPS 另存为 .xlsx 后重新导入。", True),
 }
 

@@ -57,6 +57,8 @@ class MatchEvent(Base):
     actor: Mapped[str | None] = mapped_column(String(64))
     # wage, reason, contract kind, checkpoint month and whether still employed ...
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A correction (models.pipeline) names the event it corrects; events are never changed.
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("match_event.id"))
 
 
 def retained(hired_on: dt.date | None, separated_on: dt.date | None, today: dt.date) -> bool | None:

@@ -1,6 +1,7 @@
 """Every table, imported once so metadata is complete (for Alembic and for tests)."""
 
 from models.account import Account, AccountCounty, AccountSite, SignInToken
+from models.alert import HouseholdAlert
 from models.audit import AuditEvent
 from models.base import Base
 from models.batch import ImportBatch, ImportProblem
@@ -22,6 +23,7 @@ __all__ = [
     "Base",
     "Employer",
     "Household",
+    "HouseholdAlert",
     "ImportBatch",
     "ImportProblem",
     "Match",
