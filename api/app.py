@@ -14,7 +14,7 @@ from api.errors import install_error_handlers
 from api.otp import LoggingCodeSender
 from api.queue import build_queue
 from api.ratelimit import LoginLimiter
-from api.routes import audit, auth, employers, households, jobs, matching, postings, sites, workers
+from api.routes import audit, auth, employers, households, jobs, matches, matching, postings, reports, sites, workers
 from api.settings import Settings, load_settings
 from api.tokens import TokenStore
 from models.cache import build_cache
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    for module in (auth, sites, households, workers, employers, postings, matching, jobs, audit):
+    for module in (auth, sites, households, workers, employers, postings, matching, matches, jobs, audit, reports):
         app.include_router(module.router)
 
     @app.get("/health", summary="健康检查：数据库与缓存是否可用", tags=["系统"])

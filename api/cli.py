@@ -16,6 +16,8 @@ from rich.table import Table
 from api.cli_import import import_one, write_outputs
 from api.cli_matcher import candidates, evaluate, recommend, train
 from api.cli_postings import ingest_ads, ingest_employers, ingest_postings, parse_posting_cmd, postings_app
+from api.cli_report import report_app
+from api.cli_tracking import ingest_placements
 from api.cli_users import users_app
 from api.cli_worker import worker
 from api.settings import Settings, load_settings
@@ -40,9 +42,11 @@ app.add_typer(export_app, name="export")
 app.add_typer(demo_app, name="demo")
 app.add_typer(postings_app, name="postings")
 app.add_typer(users_app, name="users")
+app.add_typer(report_app, name="report")
 ingest_app.command("employers")(ingest_employers)
 ingest_app.command("postings")(ingest_postings)
 ingest_app.command("ads")(ingest_ads)
+ingest_app.command("placements")(ingest_placements)
 app.command("parse-posting")(parse_posting_cmd)
 app.command("candidates")(candidates)
 app.command("recommend")(recommend)
