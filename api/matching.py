@@ -34,6 +34,7 @@ from models.crypto import PersonalDataCipher
 from models.errors import Conflict, NotAllowed, NotFound
 from models.match import Match, MatchEvent
 from models.match_repository import MatchRepository, PersonRow, PostingRow
+from models.pipeline import check_transition
 from models.posting_repository import PostingRepository
 from models.vocab import MatchSource, MatchStage, PostingStatus, Role
 
@@ -283,6 +284,10 @@ class Applications:
                 proposed_by=scope.username,
             )
         stage = MatchStage.INTERESTED if interested else MatchStage.DECLINED
+        if match.id is not None:  # an existing match moves by the pipeline's rules (models.pipeline)
+            if match.stage == stage.value:
+                return match  # said again: nothing new to record
+            check_transition(match.stage, stage)
         match.stage, match.stage_at = stage.value, now
         match.agreed_at = now if interested else None
         match.declined_reason = None if interested else (reason or "本人表示不感兴趣")

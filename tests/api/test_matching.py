@@ -202,3 +202,21 @@ def _match_history(settings: Settings, worker_id: int, posting_id: int) -> tuple
             return match, events
     finally:
         engine.dispose()
+
+
+def test_interest_follows_the_pipeline_and_saying_it_twice_records_it_once(
+    client: TestClient, world: World, built: tuple[Settings, World]
+) -> None:
+    worker = sign_in(client, "worker")
+    posting = open_posting(client, staff(client), world.employer_id)["id"]
+    url = f"/postings/{posting}/interest"
+    for _ in range(2):
+        assert client.post(url, json={"interested": True}, headers=worker).status_code == 200
+    no = client.post(url, json={"interested": False, "reason": "离家远"}, headers=worker)
+    again = client.post(url, json={"interested": True}, headers=worker)  # changed their mind: legal
+    assert no.status_code == again.status_code == 200 and again.json()["stage_label"] == "有意向"
+    engine = build_engine(built[0].db_url)
+    with engine.connect() as conn:
+        stages = [r[0] for r in conn.exec_driver_sql("SELECT stage FROM match_event ORDER BY id")]
+    engine.dispose()
+    assert stages == ["interested", "declined", "interested"]
