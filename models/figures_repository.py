@@ -320,12 +320,22 @@ class FiguresRepository:
         rows: list[Any] = list(self.session.execute(query))
         return [HireRow(*row) for row in rows]
 
+    def _voided_events(self) -> list[int]:
+        """Events a correction took back (``{"void": true}``); rare, so read in full."""
+        rows = self.session.execute(
+            select(MatchEvent.corrects_id, MatchEvent.detail).where(MatchEvent.corrects_id.is_not(None))
+        )
+        return sorted({int(target) for target, detail in rows if isinstance(detail, dict) and detail.get("void")})
+
     def proposals(self, site_ids: frozenset[int] | None, start: dt.date, end: dt.date) -> list[ProposalRow]:
         """Matches proposed from ``start`` to ``end`` (inclusive) for people at these sites."""
         index = case({stage.value: i for i, stage in enumerate(CHAIN)}, value=MatchEvent.stage, else_=-1)
-        furthest = (
-            select(MatchEvent.match_id, func.max(index).label("furthest")).group_by(MatchEvent.match_id).subquery()
-        )
+        # steps only: not corrections, nor a step a correction took back (voided: it did not happen)
+        steps = select(MatchEvent.match_id, func.max(index).label("furthest")).where(MatchEvent.corrects_id.is_(None))
+        voided = self._voided_events()
+        if voided:
+            steps = steps.where(MatchEvent.id.notin_(voided))
+        furthest = steps.group_by(MatchEvent.match_id).subquery()
         upper = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
         query = (
             select(

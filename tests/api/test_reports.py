@@ -215,3 +215,25 @@ def test_anye_report_prints_and_writes_the_same_figures(
     assert [r["name"] for r in json.loads(listed.output)["tables"][0]["rows"]] == ["李秀英"]
     unknown = runner.invoke(cli, ["report", "rates", "--site", "不存在的小区"])
     assert unknown.exit_code == 2 and "找不到该安置点" in unknown.output
+
+
+def test_a_step_a_correction_took_back_is_not_counted_in_the_funnel(database_url: str) -> None:
+    settings, world = world_app(database_url)
+    engine = build_engine(database_url)
+    day = world.today - dt.timedelta(days=20)
+    with session_scope(build_session_factory(engine)) as session:
+        posting = _posting(session, world, "包装工")
+        _match(session, posting, world.people["zhang_wei"].id, day, CHAIN)  # hired by mistake ...
+        hire = session.query(MatchEvent).filter_by(stage="hired").one()
+        match = session.get(Match, hire.match_id)
+        assert match is not None
+        match.stage = "offered"
+        session.add(MatchEvent(match_id=hire.match_id, stage="offered", at=hire.at, actor="broker_a",
+                               detail={"kind": "correction", "void": True, "reason": "登记错了"},
+                               corrects_id=hire.id))  # fmt: skip  ... and taken back
+    engine.dispose()
+    start = (world.today - dt.timedelta(days=60)).isoformat()
+    with TestClient(create_app(settings)) as client:
+        body = client.get("/reports/funnel", params={"start": start}, headers=sign_in(client, "city_admin")).json()
+    funnel = _rows(body)["幸福小区"]
+    assert [funnel[s] for s in CHAIN] == [1, 1, 1, 1, 1, 0]
