@@ -26,8 +26,10 @@ from ingest.sites import load_sites
 from models.crypto import PersonalDataCipher
 from models.errors import InvalidInput
 from models.match import Match, MatchEvent, retained
+from models.pipeline import EventKind, check_transition, event_kind
 from models.posting import Posting
 from models.taxonomy import default_taxonomy
+from models.vocab import MatchStage
 from models.worker import Worker
 
 SEED = 20261128
@@ -216,3 +218,22 @@ def test_hires_at_better_employers_last_longer(loaded: Loaded) -> None:
             (best if quality[employer_id] >= top else rest).append(kept)
     assert len(best) > 30 and len(rest) > 30
     assert _rate(best) > _rate(rest) + 0.1
+
+
+def test_the_history_runs_through_the_placement_pipeline(loaded: Loaded) -> None:
+    """Every step of every past match is one the pipeline allows (``models.pipeline.TRANSITIONS``), and the
+    follow-ups are read as checkpoints of a hire, as the follow-up lists read them."""
+    session, _ = loaded
+    events: dict[int, list[MatchEvent]] = defaultdict(list)
+    for event in session.scalars(select(MatchEvent).order_by(MatchEvent.id)):
+        events[event.match_id].append(event)
+    moves = 0
+    for match_id, history in events.items():
+        steps = [e for e in history if event_kind(e) is EventKind.STEP]
+        for before, after in zip(steps, steps[1:], strict=False):
+            check_transition(before.stage, MatchStage.of(after.stage))  # raises Conflict on an illegal step
+            moves += 1
+        checkpoints = [e for e in history if event_kind(e) is EventKind.CHECKPOINT]
+        hired = next((e for e in steps if e.stage == "hired"), None)
+        assert not checkpoints or (hired is not None and all(c.at >= hired.at for c in checkpoints)), match_id
+    assert moves > 1000
