@@ -4,45 +4,39 @@ Reasons come from the features and the raw values of the pair. Each carries a co
 transparent ``WeightedScore`` its feature gave (the household priority: what ``with_household_priority`` added),
 negative for what speaks against the match. An explanation lists the strongest positive reasons first, then
 notes (监测户, pay when no wish is recorded), then what speaks against; for near-misses, the failed hard rules'
-reasons. Only the top of a search is explained, one pair at a time, with slices of the CSR arrays (no
-scipy indexing), so fifty pairs take a few milliseconds.
+reasons. Which reasons a pair has and their order are decided for all pairs at once in compiled code
+(``matcher.reason``); the Chinese comes from templates filled per reason, and wordings that recur (a
+certificate list, a distance, a pay range) are made once per call, so the fifty of a search take a fraction of
+a millisecond.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
+from matcher import reason as rs
 from matcher.eligibility import Verdict
 from matcher.features import (
     COLUMN,
     DEFAULT_PRIORITY_WEIGHT,
+    FEATURE_NAMES,
     WeightedScore,
-    household_priority,
     occupation_codes,
 )
-from matcher.frame import JOB_KIND_ORDER, PostingFrame, Vocabulary, WorkerFrame
+from matcher.frame import JOB_KIND_ORDER, NO_LABOUR_CODES, PostingFrame, Vocabulary, WorkerFrame
 from matcher.policy import Index, RuleContext, pair_distance_km
 
-__all__ = ["Explanation", "Names", "Reason", "explain", "explain_pair"]
+__all__ = ["Explanation", "Names", "Reason", "explain", "explain_pair", "explain_texts"]
 
-# feature columns, looked up once: a MappingProxyType look-up per reason adds up over fifty explanations
-_COMMUTE_FEASIBLE = COLUMN["commute_feasible"]
-_DISTANCE_KM = COLUMN["distance_km"]
-_EMPLOYER_RETENTION = COLUMN["employer_retention"]
 _EXPERIENCE_YEARS = COLUMN["experience_years"]
-_JOB_KIND_MATCH = COLUMN["job_kind_match"]
-_OCCUPATION_LEVEL = COLUMN["occupation_level"]
-_TEXT_SIMILARITY = COLUMN["text_similarity"]
 _WAGE_RATIO = COLUMN["wage_ratio"]
 _WORKER_PLACEMENTS = COLUMN["worker_placements"]
-_REQUIRED_CERTIFICATE_SHARE = COLUMN["required_certificate_share"]
-_PREFERRED_CERTIFICATES_HELD = COLUMN["preferred_certificates_held"]
 _CERTIFICATE_ENDINGS = ("证", "证书", "证明", "资格")
 
 
@@ -85,78 +79,6 @@ class Explanation:
         return [r.text for r in self.reasons]
 
 
-class _Sets:
-    """The CSR arrays of the set columns, read once per call: scipy's attribute access costs microseconds."""
-
-    def __init__(self, workers: WorkerFrame, postings: PostingFrame, names: Names) -> None:
-        self.certificates = _csr_arrays(workers.certificates)
-        self.wishes = _csr_arrays(workers.wishes)
-        self.skills = _csr_arrays(workers.skills)
-        self.required = _csr_arrays(postings.certificates_required)
-        self.preferred = _csr_arrays(postings.certificates_preferred)
-        self.codes = occupation_codes(names.occupations).table
-        self._wanted: dict[int, tuple[list[int], list[int]]] = {}
-
-    def wanted(self, p: int) -> tuple[list[int], list[int]]:
-        """Posting row ``p``'s required and preferred certificates (a search explains one posting many times)."""
-        found = self._wanted.get(p)
-        if found is None:
-            found = self._wanted[p] = (_row(self.required, p)[0], _row(self.preferred, p)[0])
-        return found
-
-
-_Csr = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]
-
-
-def _csr_arrays(matrix: sparse.csr_matrix) -> _Csr:
-    return matrix.indptr, matrix.indices, matrix.data
-
-
-def _row(csr: _Csr, row: int) -> tuple[list[int], list[int]]:
-    """Column ids and values of one row, as Python lists."""
-    indptr, indices, data = csr
-    start, end = indptr[row], indptr[row + 1]
-    return indices[start:end].tolist(), data[start:end].tolist()
-
-
-class _Columns:
-    """The values explanations read, for all pairs of one call, as Python lists (a numpy scalar per look-up
-    would cost more than the reasons themselves)."""
-
-    def __init__(
-        self, workers: WorkerFrame, wi: Index, postings: PostingFrame, pi: Index, c: npt.NDArray[np.float32]
-    ) -> None:
-        self.pay_min = postings.pay_min_month[pi].tolist()
-        self.pay_max = postings.pay_max_month[pi].tolist()
-        self.pay_text = [postings.pay_text[p] for p in pi.tolist()] if postings.pay_text else None
-        self.wish_wage = workers.wish_min_wage[wi].tolist()
-        self.out_of_area = postings.out_of_area[pi].tolist()
-        self.km = pair_distance_km(workers, wi, postings, pi).tolist()  # nan when a coordinate is missing
-        self.home = workers.local_county[wi].tolist()
-        self.work = postings.work_county[pi].tolist()
-        self.wanted_kind = workers.wish_job_kind[wi].tolist()
-        self.offered_kind = postings.job_kind[pi].tolist()
-        self.retention = postings.employer_retention[pi].tolist()
-        self.monitored = workers.household_monitored[wi].tolist()
-        self.occupation = postings.occupation[pi].tolist()
-        # summed in float32, like the contributions themselves
-        self.place = (c[:, _DISTANCE_KM] + c[:, _COMMUTE_FEASIBLE]).tolist()
-
-
-@dataclass(slots=True)  # not frozen: a frozen dataclass sets each field through object.__setattr__
-class _Pair:
-    k: int  # the pair's position in the call
-    w: int
-    p: int
-    x: list[float]  # features
-    c: list[float]  # contributions
-    weights: list[float]  # the scorer's, summing to 1
-    cols: _Columns
-    sets: _Sets
-    names: Names
-    ctx: RuleContext
-
-
 def explain(
     workers: WorkerFrame,
     wi: Index,
@@ -178,22 +100,35 @@ def explain(
     priority (a model's probabilities; by default the fallback score), so the priority reason weighs what
     ``with_household_priority`` added; ``top`` bounds the positive reasons of each pair.
     """
-    x = np.asarray(features, dtype=np.float32)
-    scorer = scorer or WeightedScore()
-    contributions = scorer.contributions(x)
-    base = contributions.sum(axis=1) if scores is None else np.asarray(scores, dtype=np.float32)
     wi, pi = np.asarray(wi, dtype=np.intp), np.asarray(pi, dtype=np.intp)
-    priority = household_priority(workers, wi).tolist()
-    cols = _Columns(workers, wi, postings, pi, contributions)
-    sets, weights = _Sets(workers, postings, names), scorer.vector.tolist()
-    rows, shares, bases = x.tolist(), contributions.tolist(), base.tolist()
-    out = []
-    for k, (w, p) in enumerate(zip(wi.tolist(), pi.tolist(), strict=True)):
-        pair = _Pair(k, w, p, rows[k], shares[k], weights, cols, sets, names, ctx)
-        boost = priority_weight * (1.0 - bases[k]) if priority[k] else -1.0
+    plan, texts = _planned(workers, wi, postings, pi, features, names, ctx, scorer, scores, priority_weight, top)
+    out, contributions, start = [], plan.contribution.tolist(), 0
+    for k, said in enumerate(texts):
+        reasons = tuple(map(Reason, said, contributions[start : start + len(said)]))
+        start += len(said)
         failures = tuple(f.reason for f in verdict.failures(k)) if verdict is not None else ()
-        out.append(_explanation(pair, boost, failures, top))
+        out.append(Explanation(reasons, failures))
     return out
+
+
+def explain_texts(
+    workers: WorkerFrame,
+    wi: Index,
+    postings: PostingFrame,
+    pi: Index,
+    features: npt.ArrayLike,
+    names: Names,
+    ctx: RuleContext,
+    *,
+    scores: npt.ArrayLike | None = None,
+    priority_weight: float = DEFAULT_PRIORITY_WEIGHT,
+    top: int = 5,
+    km: npt.NDArray[np.float64] | None = None,
+) -> list[list[str]]:
+    """``explain(...)[k].texts`` of every pair, without the ``Reason`` objects (what a search shows); ``km``:
+    ``pair_distance_km`` of the pairs when the caller has it."""
+    wi, pi = np.asarray(wi, dtype=np.intp), np.asarray(pi, dtype=np.intp)
+    return _planned(workers, wi, postings, pi, features, names, ctx, None, scores, priority_weight, top, km)[1]
 
 
 def explain_pair(
@@ -217,64 +152,151 @@ def explain_pair(
     )[0]
 
 
-def _explanation(pair: _Pair, boost: float, failures: tuple[str, ...], top: int) -> Explanation:
-    reasons = [
-        *_occupation(pair),
-        *_certificates(pair),
-        *_wage(pair),
-        *_distance(pair),
-        *_job_kind(pair),
-        *_history(pair),
-    ]
-    # household priority is policy (每户至少一人稳定就业): always shown, whatever else makes the top
-    household = _household(pair, boost)
-    positive = sorted((r for r in reasons if r.contribution > 0), key=lambda r: -r.contribution)[:top]
-    positive = sorted([*positive, *(r for r in household if r.contribution > 0)], key=lambda r: -r.contribution)
-    reasons.extend(r for r in household if r.contribution <= 0)
-    notes = [r for r in reasons if r.contribution == 0]
-    against = sorted((r for r in reasons if r.contribution < 0), key=lambda r: r.contribution)
-    return Explanation((*positive, *notes, *against), failures)
+def _planned(
+    workers: WorkerFrame,
+    wi: Index,
+    postings: PostingFrame,
+    pi: Index,
+    features: npt.ArrayLike,
+    names: Names,
+    ctx: RuleContext,
+    scorer: WeightedScore | None,
+    scores: npt.ArrayLike | None,
+    priority_weight: float,
+    top: int,
+    km: npt.NDArray[np.float64] | None = None,
+) -> tuple[rs.Plan, list[list[str]]]:
+    """The plan of the pairs' reasons (``matcher.reason``) and their texts."""
+    x = np.asarray(features, dtype=np.float32).reshape(len(wi), len(FEATURE_NAMES))
+    scorer = scorer or _FALLBACK
+    contributions = scorer.contributions(x)
+    base = contributions.sum(axis=1) if scores is None else np.asarray(scores, dtype=np.float32)
+    km = np.asarray(pair_distance_km(workers, wi, postings, pi) if km is None else km, dtype=np.float64)
+    w, p, own, req, pref = workers, postings, workers.certificates, postings.certificates_required, \
+        postings.certificates_preferred  # fmt: skip
+    values = (
+        km, (w.local_county, w.wish_job_kind, w.wish_min_wage, w.household_monitored, w.labour, w.household_employed),
+        (p.out_of_area, p.work_county, p.job_kind, p.employer_retention, p.pay_min_month, p.pay_max_month,
+         p.occupation), base, float(priority_weight), NO_LABOUR_CODES,
+    )  # fmt: skip
+    sets = (own.indptr, own.indices, own.data, w.wishes.indptr, w.wishes.indices, w.skills.indptr, w.skills.indices)
+    wanted = (req.indptr, req.indices, pref.indptr, pref.indices)
+    codes = occupation_codes(names.occupations).table
+    weights = scorer.vector.astype(np.float64)
+    plan = rs.plan(x, contributions, weights, wi, pi, values, sets, wanted, codes, ctx.today, top)
+    return plan, _Writer(workers, wi, postings, pi, x, km, names, ctx).texts(plan)
 
 
-def _occupation_level(table: npt.NDArray[np.int32], item: int, target: int) -> int:
-    """``OccupationCodes.level`` of one item, without numpy's per-call overhead."""
-    a, b = table[item].tolist(), table[target].tolist()
-    for level, depth in ((4, 3), (3, 2), (2, 1), (1, 0)):
-        if a[depth] >= 0 and a[depth] == b[depth]:
-            return level
-    return 0
+_FALLBACK = WeightedScore()
 
 
-def _occupation(pair: _Pair) -> list[Reason]:
-    target = pair.cols.occupation[pair.k]
-    level = int(pair.x[_OCCUPATION_LEVEL])
-    if target < 0 or level < 2:
-        return []
-    contribution = pair.c[_OCCUPATION_LEVEL]
-    for kind, items in (("意向工种", pair.sets.wishes), ("技能", pair.sets.skills)):
-        hits = [i for i in _row(items, pair.w)[0] if _occupation_level(pair.sets.codes, i, target) == level]
-        if hits and level == 4:
-            return [Reason(f"{kind}与岗位一致（{pair.names.occupation(target)}）", contribution)]
-        if hits:
-            return [Reason(f"{kind}与岗位相近（{pair.names.occupation(hits[0])}）", contribution)]
-    return []
+class _Writer:
+    """The Chinese of planned reasons; one per call, so recurring wordings are made once."""
+
+    def __init__(
+        self,
+        workers: WorkerFrame,
+        wi: Index,
+        postings: PostingFrame,
+        pi: Index,
+        x: npt.NDArray[np.float32],
+        km: npt.NDArray[np.float64],
+        names: Names,
+        ctx: RuleContext,
+    ) -> None:
+        self.workers, self.postings, self.names, self.ctx = workers, postings, names, ctx
+        self.wi, self.pi, self.x, self.km = wi, pi, x, km
+        self.pay: dict[int, tuple[str, bool]] = {}
+
+    def texts(self, plan: rs.Plan) -> list[list[str]]:
+        """The texts of each pair's planned reasons, in order: each wording written once."""
+        pair, slot, variant, argument = (a[plan.first].tolist() for a in (plan.pair, plan.slot, plan.variant,
+                                                                        plan.argument))  # fmt: skip
+        write = _WRITE
+        table = np.empty(len(pair), dtype=object)
+        table[:] = [write[s](self, k, var, arg) for k, s, var, arg in zip(pair, slot, variant, argument, strict=True)]
+        flat = table[plan.wording].tolist()
+        ends = plan.ends.tolist()
+        return [flat[start:end] for start, end in zip([0, *ends], ends, strict=False)]
+
+    def _occupation(self, k: int, variant: int, item: int) -> str:
+        kind = "意向工种" if variant < 2 else "技能"
+        if variant % 2:
+            return f"{kind}与岗位一致（{self.names.occupation(item)}）"
+        return f"{kind}与岗位相近（{self.names.occupation(item)}）"
+
+    def _required(self, k: int, variant: int, mask: int) -> str:
+        return self._held(k, self.postings.certificates_required, mask, "")
+
+    def _preferred(self, k: int, variant: int, mask: int) -> str:
+        return self._held(k, self.postings.certificates_preferred, mask, "（优先条件）")
+
+    def _held(self, k: int, wanted: Any, mask: int, suffix: str) -> str:
+        p = int(self.pi[k])
+        ids = wanted.indices[wanted.indptr[p] : wanted.indptr[p + 1]].tolist()
+        if mask < 0:  # more than 62 named: the plan left it to us
+            own, w, today = self.workers.certificates, int(self.wi[k]), self.ctx.today
+            row = slice(own.indptr[w], own.indptr[w + 1])
+            expiry = zip(own.indices[row].tolist(), own.data[row].tolist(), strict=True)
+            valid = {i for i, day in expiry if day >= today}
+            held = [i for i in ids if i in valid]
+        else:
+            held = [i for at, i in enumerate(ids) if mask >> at & 1]
+        return f"持有{'、'.join(self.names.certificate(i) for i in held)}{suffix}"
+
+    def _wage(self, k: int, variant: int, argument: int) -> str:
+        p = int(self.pi[k])
+        found = self.pay.get(p)
+        if found is None:
+            found = self.pay[p] = self._pay(p)
+        pay, monthly = found
+        if variant == rs.WAGE_NOTE:
+            return f"岗位月薪{pay}" if monthly else f"岗位{pay}"
+        text = f"期望月薪{_money(float(self.workers.wish_min_wage[self.wi[k]]))}元，岗位{pay}"
+        return f"{text}（低于期望）" if variant == rs.WAGE_BELOW else text
+
+    def _pay(self, p: int) -> tuple[str, bool]:
+        """The posting's pay as said, and whether it is a monthly pay."""
+        pay = _pay_text(float(self.postings.pay_min_month[p]), float(self.postings.pay_max_month[p]))
+        written = self.postings.pay_text[p] if self.postings.pay_text else ""
+        monthly = not written or "/月" in written
+        if not monthly:  # 180-190元/天: say it as written, with its monthly estimate
+            pay = f"{written}（约合月薪{pay}）"
+        return pay, monthly
+
+    def _place(self, k: int, variant: int, argument: int) -> str:
+        if variant == rs.PLACE_OUT_OF_AREA:
+            return "外出务工岗位（组织输出）"
+        if variant == rs.PLACE_SAME_COUNTY:
+            return "工作地在本县"
+        km = float(self.km[k])
+        where = "距安置点不到1公里" if km < 1 else f"距安置点{km:.0f}公里"
+        return where if variant == rs.PLACE_NEAR else f"{where}，每天往返较远"
+
+    def _job_kind(self, k: int, variant: int, argument: int) -> str:
+        w, p = int(self.wi[k]), int(self.pi[k])
+        offered = JOB_KIND_ORDER[int(self.postings.job_kind[p])].zh
+        if variant == 0:
+            return f"用工形式相符（{offered}）"
+        return f"本人想找{JOB_KIND_ORDER[int(self.workers.wish_job_kind[w])].zh}工作，岗位为{offered}"
+
+    def _experience(self, k: int, variant: int, argument: int) -> str:
+        return f"有{float(self.x[k, _EXPERIENCE_YEARS]):.0f}年工作经验"
+
+    def _placements(self, k: int, variant: int, argument: int) -> str:
+        return f"曾稳定就业{int(self.x[k, _WORKER_PLACEMENTS])}次（3个月以上）"
+
+    def _retention(self, k: int, variant: int, argument: int) -> str:
+        return f"该单位以往员工留用率{float(self.postings.employer_retention[self.pi[k]]) * 100:.0f}%"
 
 
-def _certificates(pair: _Pair) -> list[Reason]:
-    required, preferred = pair.sets.wanted(pair.p)
-    if not required and not preferred:
-        return []
-    ids, expiry = _row(pair.sets.certificates, pair.w)
-    valid = {i for i, day in zip(ids, expiry, strict=True) if day >= pair.ctx.today}
-    out = []
-    for wanted, column, suffix in (
-        (required, _REQUIRED_CERTIFICATE_SHARE, ""),
-        (preferred, _PREFERRED_CERTIFICATES_HELD, "（优先条件）"),
-    ):
-        held = [pair.names.certificate(i) for i in wanted if i in valid]
-        if held:
-            out.append(Reason(f"持有{'、'.join(held)}{suffix}", pair.c[column]))
-    return out
+_WRITE: dict[int, Callable[[_Writer, int, int, int], str]] = {
+    rs.S_OCCUPATION: _Writer._occupation, rs.S_REQUIRED: _Writer._required, rs.S_PREFERRED: _Writer._preferred,
+    rs.S_WAGE: _Writer._wage, rs.S_DISTANCE: _Writer._place, rs.S_JOB_KIND: _Writer._job_kind,
+    rs.S_EXPERIENCE: _Writer._experience, rs.S_PLACEMENTS: _Writer._placements, rs.S_RETENTION: _Writer._retention,
+    rs.S_TEXT: lambda *_: "技能描述与岗位要求相近", rs.S_PRIORITY: lambda *_: "家中暂无就业人员（优先）",
+    rs.S_NO_ONE_EMPLOYED: lambda *_: "家中暂无就业人员", rs.S_MONITORED: lambda *_: "监测户",
+}  # fmt: skip
 
 
 def _money(value: float) -> str:
@@ -285,79 +307,3 @@ def _pay_text(low: float, high: float) -> str:
     if math.isnan(low) or math.isnan(high):
         return f"{_money(low)}元起" if math.isnan(high) else f"最高{_money(high)}元"
     return f"{_money(low)}元" if low == high else f"{_money(low)}-{_money(high)}元"
-
-
-def _wage(pair: _Pair) -> list[Reason]:
-    cols, k = pair.cols, pair.k
-    low, high = cols.pay_min[k], cols.pay_max[k]
-    if math.isnan(low) and math.isnan(high):
-        return []
-    pay = _pay_text(low, high)
-    written = cols.pay_text[k] if cols.pay_text else ""
-    monthly = not written or "/月" in written
-    if not monthly:  # 180-190元/天: say it as written, with its monthly estimate
-        pay = f"{written}（约合月薪{pay}）"
-    wish = cols.wish_wage[k]
-    if math.isnan(wish) or wish <= 0:
-        return [Reason(f"岗位月薪{pay}" if monthly else f"岗位{pay}", 0.0)]
-    ratio = pair.x[_WAGE_RATIO]
-    text = f"期望月薪{_money(wish)}元，岗位{pay}"
-    if ratio < 1:
-        weight = pair.weights[_WAGE_RATIO]
-        return [Reason(f"{text}（低于期望）", -(1 - ratio) * weight - 1e-6)]
-    return [Reason(text, pair.c[_WAGE_RATIO])]
-
-
-def _distance(pair: _Pair) -> list[Reason]:
-    cols, k = pair.cols, pair.k
-    km = cols.km[k]
-    if cols.out_of_area[k]:
-        return [Reason("外出务工岗位（组织输出）", 0.0)]
-    contribution = cols.place[k]
-    feasible = bool(pair.x[_COMMUTE_FEASIBLE])
-    if math.isnan(km):
-        home, work = cols.home[k], cols.work[k]
-        return [Reason("工作地在本县", contribution)] if home > 0 and home == work and feasible else []
-    where = "距安置点不到1公里" if km < 1 else f"距安置点{km:.0f}公里"
-    if feasible:
-        return [Reason(where, contribution)]
-    return [Reason(f"{where}，每天往返较远", -pair.weights[_COMMUTE_FEASIBLE])]
-
-
-def _job_kind(pair: _Pair) -> list[Reason]:
-    wanted, offered = pair.cols.wanted_kind[pair.k], pair.cols.offered_kind[pair.k]
-    if wanted < 0 or offered < 0:
-        return []
-    if wanted == offered:
-        return [Reason(f"用工形式相符（{JOB_KIND_ORDER[offered].zh}）", pair.c[_JOB_KIND_MATCH])]
-    text = f"本人想找{JOB_KIND_ORDER[wanted].zh}工作，岗位为{JOB_KIND_ORDER[offered].zh}"
-    return [Reason(text, -pair.weights[_JOB_KIND_MATCH] / 2)]
-
-
-def _history(pair: _Pair) -> list[Reason]:
-    out = []
-    years = pair.x[_EXPERIENCE_YEARS]
-    if years >= 1:
-        out.append(Reason(f"有{years:.0f}年工作经验", pair.c[_EXPERIENCE_YEARS]))
-    kept = int(pair.x[_WORKER_PLACEMENTS])
-    if kept >= 1:
-        out.append(Reason(f"曾稳定就业{kept}次（3个月以上）", pair.c[_WORKER_PLACEMENTS]))
-    retention = pair.cols.retention[pair.k]
-    if not math.isnan(retention) and retention >= 0.6:
-        text = f"该单位以往员工留用率{retention * 100:.0f}%"
-        out.append(Reason(text, pair.c[_EMPLOYER_RETENTION]))
-    if pair.x[_TEXT_SIMILARITY] >= 0.3:
-        out.append(Reason("技能描述与岗位要求相近", pair.c[_TEXT_SIMILARITY]))
-    return out
-
-
-def _household(pair: _Pair, boost: float) -> Sequence[Reason]:
-    """``boost``: what household priority added to the score; -1 when the household does not qualify."""
-    out = []
-    if boost > 0:
-        out.append(Reason("家中暂无就业人员（优先）", boost))
-    elif boost == 0:
-        out.append(Reason("家中暂无就业人员", 0.0))
-    if pair.cols.monitored[pair.k]:
-        out.append(Reason("监测户", 0.0))
-    return out

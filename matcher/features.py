@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from matcher.frame import NO_LABOUR_CODES, PostingFrame, Vocabulary, WorkerFrame
 from matcher.geo import same_area
+from matcher.jit import compiled
 from matcher.policy import (
     Flags,
     Index,
@@ -295,18 +296,36 @@ def unit_features(features: npt.ArrayLike) -> Floats:
 
     Occupation level / 4; preferred certificates / 2 (capped); wage ratio 0.8 -> 0 up to 1.3 -> 1; distance
     1 - km / 150 (0 beyond); age margin / 10; experience / 10 years (capped); placements / 3 (capped); the
-    other columns are shares or flags already.
+    other columns are shares or flags already. Computed in float32, in one compiled pass over the pairs.
     """
-    x = np.asarray(features, dtype=np.float32)
-    u = np.clip(x, 0.0, 1.0)
-    c = COLUMN
-    u[:, c["occupation_level"]] = x[:, c["occupation_level"]] / 4
-    u[:, c["preferred_certificates_held"]] = np.minimum(x[:, c["preferred_certificates_held"]], 2) / 2
-    u[:, c["wage_ratio"]] = np.clip((x[:, c["wage_ratio"]] - 0.8) / 0.5, 0, 1)
-    u[:, c["distance_km"]] = 1 - np.clip(x[:, c["distance_km"]] / 150, 0, 1)
-    u[:, c["age_margin_years"]] = np.clip(x[:, c["age_margin_years"]] / AGE_MARGIN_CAP, 0, 1)
-    u[:, c["experience_years"]] = np.clip(x[:, c["experience_years"]] / 10, 0, 1)
-    u[:, c["worker_placements"]] = np.clip(x[:, c["worker_placements"]] / 3, 0, 1)
+    x = np.ascontiguousarray(features, dtype=np.float32)
+    if x.ndim != 2 or x.shape[1] != len(FEATURE_NAMES):
+        raise ValueError(f"features must have {len(FEATURE_NAMES)} columns (FEATURE_NAMES)")
+    return _unit(x)
+
+
+_OCC, _PREF, _WAGE, _DIST = (COLUMN[n] for n in ("occupation_level", "preferred_certificates_held", "wage_ratio",
+                                                 "distance_km"))  # fmt: skip
+_AGE, _EXP, _PLACED = (COLUMN[n] for n in ("age_margin_years", "experience_years", "worker_placements"))
+
+
+_ONE, _ZERO = np.float32(1.0), np.float32(0.0)
+
+
+@compiled
+def _unit(x: Floats) -> Floats:
+    u = np.empty_like(x)
+    for k in range(len(x)):
+        row, out = x[k], u[k]
+        for j in range(len(row)):
+            out[j] = min(max(row[j], _ZERO), _ONE)
+        out[_OCC] = row[_OCC] / np.float32(4)
+        out[_PREF] = min(row[_PREF], np.float32(2)) / np.float32(2)
+        out[_WAGE] = min(max((row[_WAGE] - np.float32(0.8)) / np.float32(0.5), _ZERO), _ONE)
+        out[_DIST] = _ONE - min(max(row[_DIST] / np.float32(150), _ZERO), _ONE)
+        out[_AGE] = min(max(row[_AGE] / np.float32(AGE_MARGIN_CAP), _ZERO), _ONE)
+        out[_EXP] = min(max(row[_EXP] / np.float32(10), _ZERO), _ONE)
+        out[_PLACED] = min(max(row[_PLACED] / np.float32(3), _ZERO), _ONE)
     return u
 
 
@@ -318,32 +337,38 @@ class WeightedScore:
     ``with_household_priority``)."""
 
     weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_WEIGHTS)
+    _vector: Floats = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(FEATURE_NAMES)
         if unknown or any(w < 0 for w in self.weights.values()) or sum(self.weights.values()) <= 0:
             raise ValueError(f"weights must be non-negative, not all zero, over FEATURE_NAMES (unknown: {unknown})")
+        w = np.array([self.weights.get(name, 0.0) for name in FEATURE_NAMES], dtype=np.float32)
+        object.__setattr__(self, "_vector", (w / w.sum()).astype(np.float32))
 
     @property
     def vector(self) -> Floats:
         """The weights in ``FEATURE_NAMES`` order, summing to 1."""
-        w = np.array([self.weights.get(name, 0.0) for name in FEATURE_NAMES], dtype=np.float32)
-        out: Floats = (w / w.sum()).astype(np.float32)
-        return out
+        return self._vector.copy()
 
     def contributions(self, features: npt.ArrayLike) -> Floats:
         """Per pair and feature: its share of the score (rows sum to the score)."""
-        out: Floats = unit_features(features) * self.vector
+        out: Floats = unit_features(features) * self._vector
         return out
 
     def score(self, features: npt.ArrayLike) -> Floats:
         """Per pair: the score in 0..1."""
-        total: Floats = unit_features(features) @ self.vector
+        total: Floats = unit_features(features) @ self._vector
         return np.clip(total, 0.0, 1.0).astype(np.float32)
 
 
 def with_household_priority(
-    scores: npt.ArrayLike, workers: WorkerFrame, wi: Index, weight: float = DEFAULT_PRIORITY_WEIGHT
+    scores: npt.ArrayLike,
+    workers: WorkerFrame,
+    wi: Index,
+    weight: float = DEFAULT_PRIORITY_WEIGHT,
+    *,
+    priority: npt.ArrayLike | None = None,
 ) -> Floats:
     """Raise the scores of workers from households with labour and no one employed (每户至少一人稳定就业).
 
@@ -351,8 +376,10 @@ def with_household_priority(
     probability or ``WeightedScore``), order within each group is kept, 0 turns priority off. The trade-off:
     a priority worker with score ``s`` overtakes anyone scoring below ``s + weight * (1 - s)`` — at the default
     0.2 a 0.5 candidate ranks with a 0.6 one, while a weak fit (0.1) still stays below a good one (0.8).
+    ``priority``: ``household_priority`` of the pairs, when the caller has it already.
     """
     if not 0.0 <= weight <= 1.0:
         raise ValueError("household priority weight must be between 0 and 1")
     s = np.asarray(scores, dtype=np.float32)
-    return np.where(household_priority(workers, np.asarray(wi)), s + weight * (1 - s), s).astype(np.float32)
+    flags = household_priority(workers, np.asarray(wi)) if priority is None else np.asarray(priority, dtype=np.bool_)
+    return np.where(flags, s + weight * (1 - s), s).astype(np.float32)

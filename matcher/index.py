@@ -6,8 +6,8 @@ IDF weights are fixed when the index is built; a term first seen afterwards gets
 unseen term until the next build. A changed row is marked dead and its new version appended; appended rows are
 stacked onto the matrix in batches, so an update shows in the next query (well within a second) and a full
 rebuild is only a matter of compacting now and then. The unweighted counts are kept too: a posting's row is the
-query of the worker index (``query_of``) without segmenting its text again, and ``scores_at`` scores only the
-rows a search still considers.
+query of the worker index (``query_of``, or ``queries_of`` for all rows at once) without segmenting its text
+again, and ``scores_at`` scores only the rows a search still considers.
 """
 
 from __future__ import annotations
@@ -119,6 +119,15 @@ class TextIndex:
         query = sparse.csr_matrix((data, indices, np.array([0, end - start])), shape=(1, self._counts.shape[1]))
         inplace_csr_row_normalize_l2(query)
         return query
+
+    def queries_of(self, other: TextIndex) -> sparse.csr_matrix:
+        """Every row of this index as a query of ``other``: row i is ``query_of(i, other)``, all at once."""
+        self._stack()
+        counts = self._counts
+        data = (1 + np.log(counts.data)) * other.idf[counts.indices]  # as ``_weigh``
+        queries = sparse.csr_matrix((data, counts.indices.copy(), counts.indptr.copy()), shape=counts.shape)
+        inplace_csr_row_normalize_l2(queries)
+        return queries
 
     def scores_at(self, query: sparse.csr_matrix, rows: Index) -> npt.NDArray[np.float32]:
         """``scores(query)[rows]`` for live ``rows``, computed on those rows only.

@@ -1,223 +1,339 @@
-"""The hard rules of ``matcher.eligibility`` for one posting against every worker, as whole-column masks.
+"""The hard rules of ``matcher.eligibility`` for one posting against every worker, in one compiled loop.
 
-A candidate search asks the same question of every worker: ``rule.check`` over a million (worker, posting)
-pairs gathers each posting column a million times. Here the posting's values are scalars, and what does not
-depend on the posting is computed once per worker frame, day and policy (``WorkerStatics``: ages, the legal
-working age, labour capacity by physical demand, the distinct places workers live at), so most rules cost one
-or two boolean operations over a column. ``screen`` gives the same eligible set as ``evaluate`` (the tests
-compare them); a rule it has no mask for runs its own ``check`` on the workers still left.
+A candidate search asks the same question of every worker. What does not depend on the posting is computed
+once per worker frame, day and policy, what does not depend on the worker once per posting frame, day and
+policy (``matcher.statics``). ``screen`` measures the distances from the posting to the distinct places workers
+live at, turns the posting's rules into tables (the flags a worker must and must not have, the ages and the
+(place, wish) pairs that pass), runs them over every worker looking for work in a loop compiled by numba
+(``matcher.jit``) without branches, then the rest (local registration, places without coordinates,
+certificates, removed workers) on those left. ``screen_postings`` checks one worker against many postings, pair
+by pair. Both give the eligible sets ``evaluate`` gives (the tests compare them); a rule they do not know runs
+its own ``check`` on the pairs still left.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from matcher import eligibility as el
 from matcher.eligibility import Rule
-from matcher.frame import NO_LABOUR_CODES, PLACE_ORDER, STATUS_ORDER, Demand, PostingFrame, WorkerFrame
-from matcher.geo import haversine_km, same_area
-from matcher.policy import Flags, Policy, RuleContext, ages_at, hire_age_limits, working_age_limits
-from models.vocab import PostingStatus
+from matcher.frame import PostingFrame
+from matcher.geo import haversine_km
+from matcher.jit import compiled, inlined
+from matcher.policy import Flags, RuleContext
+from matcher.statics import (
+    AGE_AT,
+    AVAILABLE,
+    CADRE,
+    ENTITLED,
+    FAR,
+    LABOUR,
+    LEGAL_AGE,
+    MAX_AGE,
+    OF_AGE,
+    P_AGE_MAX,
+    P_AGE_MIN,
+    P_CADRE,
+    P_COUNTY,
+    P_DEMAND,
+    P_HIRE_MAX,
+    P_HIRE_MIN,
+    P_LOCAL,
+    P_OPEN,
+    P_OUT,
+    P_PHOTOVOLTAIC,
+    P_SEX,
+    P_TERMS,
+    P_WELFARE,
+    PLACE_AT,
+    SEX_AT,
+    TERMS_AT,
+    Candidates,
+    PostingStatics,
+    WorkerArrays,
+    WorkerStatics,
+)
 
-__all__ = ["WorkerStatics", "screen"]
+__all__ = [
+    "place_distances",
+    "rule_bits",
+    "screen",
+    "screen_candidates",
+    "screen_postings",
+]
 
-_OPEN = STATUS_ORDER.index(PostingStatus.OPEN)
-Mask = Flags | bool  # True: every worker passes, False: none does
+Ints = npt.NDArray[np.integer[Any]]
+_NO_LIMIT = 2**62
 
-
-@dataclass(slots=True)
-class WorkerStatics:
-    """What the rules need of every worker that no posting changes, for one frame, day and policy."""
-
-    workers: WorkerFrame
-    today: int
-    policy: Policy
-    age: npt.NDArray[np.int32] = field(init=False)
-    of_age: Flags = field(init=False)  # age known and at least the legal minimum
-    within_legal_age: Flags = field(init=False)  # ... and at most the legal maximum
-    far: Flags = field(init=False)  # wishes 省内 or 省外均可
-    place: npt.NDArray[np.intp] = field(init=False)  # row of ``places``: the distinct (lon, lat) of workers
-    places: npt.NDArray[np.float32] = field(init=False)
-    wish: npt.NDArray[np.intp] = field(init=False)  # place wish, an unknown one replaced by the policy's
-    place_wish: npt.NDArray[np.intp] = field(init=False)  # place * 5 + wish
-    _labour: dict[int, Flags] = field(init=False, default_factory=dict)
-    _holders: sparse.csc_matrix | None = field(init=False, default=None)
-
-    def __post_init__(self) -> None:
-        w = self.workers
-        self.age = ages_at(w.birth_day, self.today)
-        lo, hi = working_age_limits(w.sex, self.policy)
-        self.of_age = (self.age >= 0) & (self.age >= lo)
-        self.within_legal_age = self.of_age & (self.age <= hi)
-        self.far = np.isin(w.wish_place, el._FAR)
-        lon, lat = np.ascontiguousarray(w.longitude), np.ascontiguousarray(w.latitude)
-        bits = (lon.view(np.uint32).astype(np.uint64) << np.uint64(32)) | lat.view(np.uint32)
-        _, first, inverse = np.unique(bits, return_index=True, return_inverse=True)
-        self.place = inverse.reshape(-1).astype(np.intp)
-        self.places = np.stack([lon[first], lat[first]], axis=1)
-        unknown = PLACE_ORDER.index(self.policy.unknown_wish)
-        self.wish = np.where(w.wish_place < 0, unknown, w.wish_place).astype(np.intp)
-        self.place_wish = self.place * len(self.policy.wish_km) + self.wish
-
-    def fits(self, workers: WorkerFrame, today: int, policy: Policy) -> bool:
-        return self.workers is workers and self.today == today and self.policy == policy
-
-    def labour(self, demand: int) -> Flags:
-        """The ``labour`` rule of every worker for a posting of this physical demand (unknown: normal)."""
-        demand = Demand.NORMAL if demand < 0 else demand
-        mask = self._labour.get(demand)
-        if mask is None:
-            labour, health = self.workers.labour, self.workers.health
-            not_heavy = np.isin(health, el._FRAIL) | (labour < 0)
-            refused = np.isin(labour, NO_LABOUR_CODES) | ((labour == el._WEAK) & (demand > Demand.LIGHT))
-            mask = self._labour[demand] = ~refused & ~(not_heavy & (demand == Demand.HEAVY))
-        return mask
-
-    def holders(self) -> sparse.csc_matrix:
-        """Certificates by column: who holds each one, and until when."""
-        if self._holders is None:
-            self._holders = sparse.csc_matrix(self.workers.certificates)
-        return self._holders
-
-
-FastCheck = Callable[[WorkerStatics, PostingFrame, int, RuleContext], Mask]
-
-
-def _open(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    return bool(
-        postings.status[p] == _OPEN and postings.places_left[p] != 0 and postings.deadline[p] >= ctx.today
-    )
-
-
-def _available(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    return s.workers.available
-
-
-def _working_age(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    return s.of_age if postings.public_welfare[p] else s.within_legal_age
-
-
-def _posting_age(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    lo, hi = int(postings.age_min[p]), int(postings.age_max[p])
-    if lo < 0 and hi < 0:
-        return True
-    mask = s.age >= max(lo, 0)
-    return mask & (s.age <= hi) if hi >= 0 else mask
-
-
-def _certificates(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    req = postings.certificates_required
-    wanted = req.indices[req.indptr[p] : req.indptr[p + 1]]
-    if len(wanted) == 0:
-        return True
-    holders = s.holders()
-    held = np.zeros(len(s.age), dtype=np.int32)
-    for cert in wanted.tolist():
-        if cert < holders.shape[1]:
-            start, end = holders.indptr[cert], holders.indptr[cert + 1]
-            rows = holders.indices[start:end][holders.data[start:end] >= ctx.today]
-            np.add.at(held, rows, 1)
-    return held >= len(wanted)
-
-
-def _labour(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    return s.labour(int(postings.demand[p]))
-
-
-def _sex(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    required = int(postings.sex_required[p])
-    return True if required < 0 or not ctx.policy.apply_sex_requirement else s.workers.sex == required
-
-
-def _place(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    km = haversine_km(s.places[:, 0], s.places[:, 1], postings.longitude[p], postings.latitude[p])
-    reach = np.asarray(ctx.policy.wish_km, dtype=np.float64)
-    inside = km[:, None] <= reach[None, :]  # place x wish
-    mask: Flags = inside.ravel()[s.place_wish]
-    missing = np.isnan(km)
-    unmeasured = np.flatnonzero(missing[s.place]) if missing.any() else np.empty(0, dtype=np.intp)
-    if len(unmeasured):  # no coordinates: compare adcodes, as ``within_wish`` does
-        level = np.maximum(s.wish[unmeasured] - 1, 0)
-        mask[unmeasured] = same_area(s.workers.local_county[unmeasured], postings.work_county[p], level)
-    return mask
-
-
-def _out_of_area(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    return s.far if postings.out_of_area[p] else True
-
-
-def _pw_age(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    if not postings.public_welfare[p]:
-        return True
-    lo, hi = (int(x[0]) for x in hire_age_limits(postings, np.array([p]), ctx.policy))
-    return (s.age >= max(lo, 0)) & (s.age <= hi)
-
-
-def _pw_local(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    if not (postings.public_welfare[p] and postings.local_registration[p]):
-        return True
-    home = s.workers.local_county
-    local: Flags = (home > 0) & (home == postings.work_county[p])
-    return local
-
-
-def _pw_cadre(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    return ~s.workers.village_cadre if postings.public_welfare[p] and postings.exclude_cadres[p] else True
-
-
-def _pw_terms(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    if not postings.public_welfare[p]:
-        return True
-    return s.workers.public_welfare_terms < int(el._max_terms(postings, np.array([p]), ctx.policy)[0])
-
-
-def _pw_photovoltaic(s: WorkerStatics, postings: PostingFrame, p: int, ctx: RuleContext) -> Mask:
-    if not (postings.public_welfare[p] and postings.photovoltaic[p]):
-        return True
-    return s.workers.household_lifted | s.workers.household_monitored
-
-
-# Keyed by the rule's check, so a rule with another check under the same name is not mistaken for ours.
-_FAST: dict[object, FastCheck] = {
-    el._open: _open,
-    el._available: _available,
-    el._working_age: _working_age,
-    el._posting_age: _posting_age,
-    el._certificates: _certificates,
-    el._labour: _labour,
-    el._sex: _sex,
-    el._place: _place,
-    el._out_of_area: _out_of_area,
-    el._pw_age: _pw_age,
-    el._pw_local: _pw_local,
-    el._pw_cadre: _pw_cadre,
-    el._pw_terms: _pw_terms,
-    el._pw_photovoltaic: _pw_photovoltaic,
+# the bit of each rule this module knows, keyed by its check (a rule with another check under the same name
+# is not mistaken for ours)
+_BITS: dict[object, int] = {
+    check: 1 << i
+    for i, check in enumerate(
+        (el._open, el._available, el._working_age, el._posting_age, el._certificates, el._labour, el._sex,
+         el._place, el._out_of_area, el._pw_age, el._pw_local, el._pw_cadre, el._pw_terms, el._pw_photovoltaic)
+    )  # fmt: skip
 }
+(R_OPEN, R_AVAILABLE, R_WORKING_AGE, R_POSTING_AGE, R_CERTIFICATES, R_LABOUR, R_SEX, R_PLACE, R_OUT_OF_AREA,
+ R_PW_AGE, R_PW_LOCAL, R_PW_CADRE, R_PW_TERMS, R_PW_PHOTOVOLTAIC) = (1 << i for i in range(14))  # fmt: skip
+
+
+def rule_bits(rules: Sequence[Rule]) -> tuple[int, list[Rule]]:
+    """The bits of the rules the compiled loops know, and the others (to run with their own ``check``)."""
+    bits, others = 0, []
+    for rule in rules:
+        bit = _BITS.get(rule.check)
+        if bit is None:
+            others.append(rule)
+        else:
+            bits |= bit
+    return bits, others
 
 
 def screen(
-    statics: WorkerStatics, live: Flags, postings: PostingFrame, p: int, ctx: RuleContext, rules: Sequence[Rule]
+    statics: WorkerStatics,
+    live: Flags,
+    posting: PostingStatics,
+    p: int,
+    ctx: RuleContext,
+    rules: Sequence[Rule],
+    km: npt.NDArray[np.float64] | None = None,
 ) -> npt.NDArray[np.intp]:
-    """Rows of the workers (among ``live``) who pass every rule for posting row ``p``, ascending."""
-    mask = live.copy()
-    others = []
-    for rule in rules:
-        fast = _FAST.get(rule.check)
-        if fast is None:
-            others.append(rule)
-            continue
-        part = fast(statics, postings, p, ctx)
-        if part is False:
-            return np.empty(0, dtype=np.intp)
-        if part is not True:
-            mask &= part
-    alive = np.flatnonzero(mask)
+    """Rows of the workers (among ``live``) who pass every rule for posting row ``p``, ascending; ``km``: the
+    distances from the posting to ``statics.places`` when the caller has them."""
+    cands, at = screen_candidates(statics, live, posting, p, ctx, rules, km)
+    return cands.rows[at]
+
+
+def screen_candidates(
+    statics: WorkerStatics,
+    live: Flags,
+    posting: PostingStatics,
+    p: int,
+    ctx: RuleContext,
+    rules: Sequence[Rule],
+    km: npt.NDArray[np.float64] | None = None,
+) -> tuple[Candidates, npt.NDArray[np.intp]]:
+    """``screen``, as the candidates screened and the positions among them of those who pass."""
+    bits, others = rule_bits(rules)
+    postings = posting.postings
+    if km is None:
+        km = place_distances(statics, postings, p)
+    required = postings.certificates_required
+    wanted = required.indices[required.indptr[p] : required.indptr[p + 1]]
+    reach = np.asarray(ctx.policy.wish_km, dtype=np.float64)
+    a, cands = statics.arrays, statics.candidates(bool(bits & R_AVAILABLE))
+    at = _screen(cands, live, a.cert_ptr, a.cert_ids, a.cert_expiry, posting.rules[p], km, wanted, ctx.today, reach,
+                 bits)  # fmt: skip
     for rule in others:
-        alive = alive[rule.check(statics.workers, alive, postings, np.full(len(alive), p), ctx)]
+        at = at[rule.check(statics.workers, cands.rows[at], postings, np.full(len(at), p), ctx)]
+    return cands, at
+
+
+def screen_postings(
+    statics: WorkerStatics,
+    w: int,
+    rows: npt.NDArray[np.intp],
+    posting: PostingStatics,
+    ctx: RuleContext,
+    rules: Sequence[Rule],
+    km: npt.NDArray[np.float64],
+) -> npt.NDArray[np.intp]:
+    """Positions in ``rows`` of the postings worker row ``w`` may be proposed for (``km``: to each of them)."""
+    bits, others = rule_bits(rules)
+    pa, reach = posting.arrays, np.asarray(ctx.policy.wish_km, dtype=np.float64)
+    alive = _screen_postings(w, rows, statics.arrays, pa.rules, km, pa.required_ptr, pa.required_ids, ctx.today,
+                             reach, bits)  # fmt: skip
+    for rule in others:
+        alive = alive[rule.check(statics.workers, np.full(len(alive), w), posting.postings, rows[alive], ctx)]
     return alive
+
+
+@compiled
+def _screen_postings(
+    w: int,
+    rows: Ints,
+    wa: WorkerArrays,
+    rules: npt.NDArray[np.int64],
+    km: npt.NDArray[np.float64],
+    required_ptr: Ints,
+    required_ids: Ints,
+    today: int,
+    reach: npt.NDArray[np.float64],
+    bits: int,
+) -> npt.NDArray[np.intp]:
+    out = np.empty(len(rows), dtype=np.intp)
+    n = 0
+    for i in range(len(rows)):
+        p = rows[i]
+        if bits & R_OPEN and not rules[p, P_OPEN]:
+            continue
+        wanted = required_ids[required_ptr[p] : required_ptr[p + 1]]
+        if passes(w, wa, rules[p], km[i], wanted, today, reach, bits):
+            out[n] = i
+            n += 1
+    return out[:n]
+
+
+def place_distances(statics: WorkerStatics, postings: PostingFrame, p: int) -> npt.NDArray[np.float64]:
+    """Km from posting row ``p`` to each of ``statics.places`` (nan without coordinates)."""
+    return haversine_km(statics.places[:, 0], statics.places[:, 1], postings.longitude[p], postings.latitude[p])
+
+
+@compiled
+def _screen(
+    cands: Candidates,
+    live: Flags,
+    cert_ptr: Ints,
+    cert_ids: Ints,
+    cert_expiry: Ints,
+    r: npt.NDArray[np.int64],
+    km: npt.NDArray[np.float64],
+    wanted: Ints,
+    today: int,
+    reach: npt.NDArray[np.float64],
+    bits: int,
+) -> npt.NDArray[np.intp]:
+    """Positions of the candidates who pass for one posting. What depends on the posting alone is turned into
+    tables first (the flags a worker must and must not have, the ages and the (place, wish) pairs that pass)."""
+    rows, packed, county_of = cands
+    out, n = np.empty(len(rows), dtype=np.intp), 0
+    if bits & R_OPEN and not r[P_OPEN]:
+        return out[:0]
+    need, forbid = _flag_masks(r, bits)
+    ages, places = _tables(r, km, reach, bits)
+    wishes = len(reach)
+    sex = r[P_SEX] + 1 if bits & R_SEX and r[P_SEX] >= 0 else -1
+    local = bits & R_PW_LOCAL and r[P_WELFARE] and r[P_LOCAL]
+    terms = r[P_TERMS] if bits & R_PW_TERMS and r[P_WELFARE] else _NO_LIMIT
+    certificates = len(wanted) if bits & R_CERTIFICATES else 0
+    work = r[P_COUNTY]
+    for i in range(len(rows)):  # the cheap tests, without branches: candidates pass them unpredictably
+        word = packed[i]
+        f, state = word & 0xFFFF, places[word >> PLACE_AT]
+        ok = ((f & need) == need) & ((f & forbid) == 0) & ages[(word >> AGE_AT) & 0x1FF] & (state != 0)
+        ok &= ((sex < 0) | (((word >> SEX_AT) & 3) == sex)) & (((word >> TERMS_AT) & 0x7F) < terms)
+        out[n] = i
+        n += ok
+    m = 0
+    for at in range(n):  # then the rest, on those left
+        i = out[at]
+        word, county, w = packed[i], county_of[i], rows[i]
+        if local and not (county > 0 and county == work):
+            continue
+        if places[word >> PLACE_AT] == 2 and not same_area(county, work, max((word >> PLACE_AT) % wishes - 1, 0)):
+            continue
+        if live[w] and held(w, cert_ptr, cert_ids, cert_expiry, wanted, today) >= certificates:
+            out[m] = i
+            m += 1
+    n = m
+    return out[:n]
+
+
+@inlined
+def _tables(r: npt.NDArray[np.int64], km: npt.NDArray[np.float64], reach: npt.NDArray[np.float64], bits: int) -> Any:
+    """Whether each age + 1 passes the posting's age rules; whether each place * len(reach) + wish passes the
+    place rule (1 passes, 0 fails, 2 no distance: compare adcodes)."""
+    ages = np.empty(MAX_AGE + 2, np.bool_)
+    for age in range(-1, MAX_AGE + 1):
+        ages[age + 1] = _age_ok(age, r, bits)
+    wishes = len(reach)
+    places = np.ones(len(km) * wishes, np.int8)
+    for i in range(len(places) if bits & R_PLACE else 0):
+        distance = km[i // wishes]
+        places[i] = 2 if np.isnan(distance) else distance <= reach[i % wishes]
+    return ages, places
+
+
+@inlined
+def _flag_masks(r: npt.NDArray[np.int64], bits: int) -> tuple[int, int]:
+    """The flags a worker must have and must not have to pass the rules in ``bits`` for a posting."""
+    welfare = r[P_WELFARE] != 0
+    need, forbid = 0, 0
+    if bits & R_AVAILABLE:
+        need |= AVAILABLE
+    if bits & R_WORKING_AGE:
+        need |= OF_AGE if welfare else LEGAL_AGE
+    if bits & R_LABOUR:
+        need |= 1 << (LABOUR + r[P_DEMAND])
+    if bits & R_OUT_OF_AREA and r[P_OUT]:
+        need |= FAR
+    if bits & R_PW_PHOTOVOLTAIC and welfare and r[P_PHOTOVOLTAIC]:
+        need |= ENTITLED
+    if bits & R_PW_CADRE and welfare and r[P_CADRE]:
+        forbid |= CADRE
+    return need, forbid
+
+
+@inlined
+def _age_ok(age: int, r: npt.NDArray[np.int64], bits: int) -> bool:
+    """The posting's age range and a public-welfare post's hiring age (-1: age unknown)."""
+    if bits & R_POSTING_AGE and (r[P_AGE_MIN] >= 0 or r[P_AGE_MAX] >= 0):
+        if age < max(r[P_AGE_MIN], 0) or (r[P_AGE_MAX] >= 0 and age > r[P_AGE_MAX]):
+            return False
+    if bits & R_PW_AGE and r[P_WELFARE]:
+        return bool(max(r[P_HIRE_MIN], 0) <= age <= r[P_HIRE_MAX])
+    return True
+
+
+@inlined
+def passes(
+    w: int,
+    wa: WorkerArrays,
+    r: npt.NDArray[np.int64],
+    km: float,
+    wanted: Ints,
+    today: int,
+    reach: npt.NDArray[np.float64],
+    bits: int,
+) -> bool:
+    """Whether worker row ``w`` passes the rules in ``bits`` (but ``posting_open``) for a posting with rule
+    parameters ``r``, ``km`` away, requiring the certificates ``wanted``."""
+    need, forbid = _flag_masks(r, bits)
+    f, county, wish = wa.flags[w], wa.county[w], wa.wish[w]
+    if (f & need) != need or f & forbid or not _age_ok(wa.age[w], r, bits):
+        return False
+    if bits & R_PLACE and not _within_wish(km, wish, county, r[P_COUNTY], reach):
+        return False
+    if bits & R_SEX and r[P_SEX] >= 0 and wa.sex[w] != r[P_SEX]:
+        return False
+    if r[P_WELFARE] and bits & R_PW_LOCAL and r[P_LOCAL] and not (county > 0 and county == r[P_COUNTY]):
+        return False
+    if r[P_WELFARE] and bits & R_PW_TERMS and wa.terms[w] >= r[P_TERMS]:
+        return False
+    certificates = len(wanted) if bits & R_CERTIFICATES else 0
+    return held(w, wa.cert_ptr, wa.cert_ids, wa.cert_expiry, wanted, today) >= certificates
+
+
+@inlined
+def _within_wish(km: float, wish: int, county: int, work_county: int, reach: npt.NDArray[np.float64]) -> bool:
+    """``matcher.policy.within_wish`` of one pair: by adcodes where the distance is unknown."""
+    if not np.isnan(km):
+        return bool(km <= reach[wish])
+    return same_area(county, work_county, max(wish - 1, 0))
+
+
+@inlined
+def same_area(county1: int, county2: int, level: int) -> bool:
+    """``matcher.geo.same_area`` of one pair of adcodes."""
+    if county1 <= 0 or county2 <= 0:
+        return True
+    divisor = (1, 100, 10_000, 10**9)[min(max(level, 0), 3)]
+    return county1 // divisor == county2 // divisor
+
+
+@inlined
+def held(w: int, ptr: Ints, ids: Ints, expiry: Ints, wanted: Ints, today: int, start: int = 0, end: int = -1) -> int:
+    """How many of the certificates ``wanted[start:end]`` (all by default) worker row ``w`` holds unexpired
+    (``certificates_held``); a range rather than a slice, which would be a new array each time."""
+    count = 0
+    for at in range(start, len(wanted) if end < 0 else end):
+        for j in range(ptr[w], ptr[w + 1]):
+            if ids[j] == wanted[at] and expiry[j] >= today:
+                count += 1
+                break
+    return count

@@ -1,43 +1,57 @@
 """Candidate search and recommendations: who should be called for this opening, which jobs suit this person.
 
-One query is a handful of vector operations over everyone: the hard rules (for a posting, whole-column masks of
-``matcher.screen``; for a worker, the rules applied progressively on the shrinking set of postings still
-eligible), a sparse product for text similarity over the eligible rows only, a cheap prior to shortlist, then
-features, the ranking model (or the transparent fallback score), household priority, and explanations for the
-top few only. Changes (a new posting, a worker who found work) go in with ``upsert_*``/``remove_*`` and show
-in the next query; ``compact`` drops the dead rows now and then.
+One query is a few compiled passes over everyone (``matcher.jit``): for a posting, the hard rules over every
+worker looking for work (``matcher.screen``), then in one pass the text similarity of the eligible (the posting's
+query, made when the index was built), their 大典 levels and the shortlist by a cheap prior
+(``matcher.sweep.shortlist``); for a worker, the rules over every open posting (``screen_postings``) and the
+same steps. Then the shortlist's features (``pair_columns``), the ranking model (or the transparent fallback
+score), household priority, and explanations for the top few only (``matcher.explain``). Changes (a new
+posting, a worker who found work) go in with ``upsert_*``/``remove_*`` and show in the next query; ``compact``
+drops the dead rows now and then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from matcher.context import context_features
 from matcher.eligibility import RULES, Rule, evaluate
-from matcher.explain import Names, explain
+from matcher.explain import Names, explain_texts
 from matcher.features import (
     DEFAULT_PRIORITY_WEIGHT,
     FEATURE_NAMES,
+    RETENTION_PRIOR,
     WeightedScore,
+    occupation_codes,
     occupation_levels,
-    pair_features,
-    with_household_priority,
 )
 from matcher.frame import PostingFrame, WorkerFrame, concat, take
+from matcher.geo import haversine_km
 from matcher.index import TextIndex
 from matcher.policy import Policy, RuleContext
-from matcher.screen import WorkerStatics, screen
+from matcher.screen import place_distances, screen_candidates, screen_postings
+from matcher.statics import PostingStatics, WorkerStatics
+from matcher.sweep import (
+    pair_columns,
+    pair_levels,
+    prioritised_top,
+    row_scores,
+    shortlist,
+    top_positions,
+)
 from models.errors import NotFound
 
 __all__ = ["FallbackScorer", "Matcher", "ModelScorer", "Proposal", "Scorer"]
 
 Index = npt.NDArray[np.intp]
 _NOT_NEAR = ("posting_open", "worker_available")
+_PRIORITY = FEATURE_NAMES.index("household_no_one_employed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +137,15 @@ class Matcher:
         self.workers: WorkerFrame | None = None
         self.postings: PostingFrame | None = None
         self._worker_statics: WorkerStatics | None = None
+        self._posting_statics_: PostingStatics | None = None
+        self._posting_queries: sparse.csr_matrix | None = None  # posting rows as queries of the worker index
 
     # -- building and changes ----------------------------------------------------------------------
     def load(self, workers: WorkerFrame, postings: PostingFrame) -> None:
         self.workers, self.postings = workers, postings
         self.worker_text.build(workers.worker_id, workers.text)
         self.posting_text.build(postings.posting_id, postings.text)
+        self._posting_queries = self.posting_text.queries_of(self.worker_text)
 
     def upsert_workers(self, rows: WorkerFrame) -> None:
         """New or changed workers (their old rows, if any, stop counting at once)."""
@@ -156,7 +173,7 @@ class Matcher:
         postings = take(self.postings, np.flatnonzero(self.posting_text.live))
         self.load(workers, postings)
 
-    # -- queries -----------------------------------------------------------------------------------
+    # -- queries -----------------------------------------------------------------------------------------
     def candidates(self, posting_id: int, *, today: int, top: int = 50, near_misses: int = 0) -> list[Proposal]:
         """The best eligible workers for a posting, with reasons; ``near_misses`` adds that many of the best
         who fail exactly one rule (for brokers)."""
@@ -165,32 +182,48 @@ class Matcher:
         if p is None:
             raise NotFound(f"找不到编号为 {posting_id} 的在招岗位。")
         ctx = RuleContext(today, self.policy, self.names.certificates)
-        # one posting against everyone: whole-column masks, then text scores of the eligible only
-        keep = screen(self._statics(workers, ctx), self.worker_text.live, postings, p, ctx, self.rules)
-        query = self.posting_text.query_of(p, self.worker_text)
-        text = self.worker_text.scores_at(query, keep)
-        out = self._best(keep, np.full(len(keep), p), text, top, ctx, side="workers")
+        statics, posting = self._statics(workers, ctx), self._posting_statics(postings, ctx)
+        km = place_distances(statics, postings, p)
+        cands, at = screen_candidates(statics, self.worker_text.live, posting, p, ctx, self.rules, km)
+        out: list[Proposal] = []
+        if len(at) and top > 0:
+            text_rows = statics.candidate_text(cands, self.worker_text.matrix)
+            codes, occupation = occupation_codes(self.names.occupations).table, int(postings.occupation[p])
+            k = max(self.shortlist, 4 * top)
+            wi, text, levels, near = shortlist(text_rows, cands, at, self._query(p), codes, occupation, km, k)
+            out = self._ranked(wi, np.full(len(wi), p), text, levels, near, top, ctx, "workers")
         if near_misses:
             rows = np.flatnonzero(self.worker_text.live)
-            everyone = self.worker_text.scores_at(query, rows)
-            at = np.searchsorted(rows, keep)
+            everyone = self.worker_text.scores_at(self.posting_text.query_of(p, self.worker_text), rows)
+            at = np.searchsorted(rows, cands.rows[at])
             out += self._near_misses(rows, np.full(len(rows), p), everyone, at, near_misses, ctx, "workers")
         return out
 
     def recommend(self, worker_id: int, *, today: int, top: int = 10, near_misses: int = 0) -> list[Proposal]:
         """The best open postings for a worker, with reasons."""
-        self._frames()
+        workers, postings = self._frames()
         w = self.worker_text.row_of(worker_id)
         if w is None:
             raise NotFound(f"找不到编号为 {worker_id} 的劳动力。")
         ctx = RuleContext(today, self.policy, self.names.certificates)
+        statics, posting = self._statics(workers, ctx), self._posting_statics(postings, ctx)
         rows = np.flatnonzero(self.posting_text.live)
-        wi = np.full(len(rows), w)
-        keep = self._eligible(wi, rows, ctx)
-        text = self.posting_text.scores_at(self.worker_text.query_of(w, self.posting_text), rows)
-        out = self._best(wi[keep], rows[keep], text[keep], top, ctx, side="postings")
+        km = haversine_km(workers.longitude[w], workers.latitude[w], postings.longitude[rows], postings.latitude[rows])
+        keep = screen_postings(statics, w, rows, posting, ctx, self.rules, km)
+        query = self.worker_text.query_of(w, self.posting_text)
+        out: list[Proposal] = []
+        if len(keep) and top > 0:
+            pi = rows[keep]
+            wi = np.full(len(pi), w)
+            text = row_scores(self.posting_text.matrix, pi, query)
+            codes = occupation_codes(self.names.occupations).table
+            levels = pair_levels(wi, pi, statics.arrays, codes, postings.occupation)
+            chosen = top_positions(text + levels / 4, max(self.shortlist, 4 * top))
+            out = self._ranked(wi[chosen], pi[chosen], text[chosen], levels[chosen], km[keep[chosen]], top, ctx,
+                               "postings")  # fmt: skip
         if near_misses:
-            out += self._near_misses(wi, rows, text, keep, near_misses, ctx, "postings")
+            text = row_scores(self.posting_text.matrix, rows, query)
+            out += self._near_misses(np.full(len(rows), w), rows, text, keep, near_misses, ctx, "postings")
         return out
 
     def _frames(self) -> tuple[WorkerFrame, PostingFrame]:
@@ -204,42 +237,51 @@ class Matcher:
             self._worker_statics = WorkerStatics(workers, ctx.today, ctx.policy)
         return self._worker_statics
 
-    def _best(
-        self, wi: Index, pi: Index, text: npt.NDArray[np.float32], top: int, ctx: RuleContext, *, side: str
+    def _posting_statics(self, postings: PostingFrame, ctx: RuleContext) -> PostingStatics:
+        """The per-posting rule parameters, kept while the frame, the day and the policy stay the same."""
+        if self._posting_statics_ is None or not self._posting_statics_.fits(postings, ctx.today, ctx.policy):
+            self._posting_statics_ = PostingStatics(postings, ctx.today, ctx.policy)
+        return self._posting_statics_
+
+    def _query(self, p: int) -> tuple[Index, npt.NDArray[np.float32]]:
+        """Posting row ``p`` as a query of the worker index: from the queries made when the index was built, or
+        made now for a posting added since."""
+        queries = self._posting_queries
+        if queries is None or p >= queries.shape[0]:
+            query = self.posting_text.query_of(p, self.worker_text)
+            return query.indices, query.data
+        start, end = queries.indptr[p], queries.indptr[p + 1]
+        return queries.indices[start:end], queries.data[start:end]
+
+    def _ranked(
+        self,
+        wi: Index,
+        pi: Index,
+        text: npt.NDArray[np.float32],
+        levels: npt.NDArray[np.int8],
+        km: npt.NDArray[np.float64],
+        top: int,
+        ctx: RuleContext,
+        side: str,
     ) -> list[Proposal]:
-        """The ``top`` best of eligible pairs (``wi[k]``, ``pi[k]``) whose text similarity is ``text[k]``."""
-        if len(wi) == 0 or top <= 0:
-            return []
+        """The ``top`` best of shortlisted eligible pairs (``wi[k]``, ``pi[k]``), by the scorer and household
+        priority, explained; ``text``, ``levels`` and ``km`` of the same pairs."""
         workers, postings = self._frames()
-        levels = occupation_levels(workers, wi, postings, pi, self.names.occupations)
-        prior = text + levels / 4
-        chosen = _top(prior, max(self.shortlist, 4 * top))
-        wi, pi = wi[chosen], pi[chosen]
-        occupations = self.names.occupations
-        features = pair_features(
-            workers, wi, postings, pi, text[chosen], ctx, occupations, occupation_level=levels[chosen]
-        )
+        statics, posting = self._statics(workers, ctx), self._posting_statics(postings, ctx)
+        features = pair_columns(wi, pi, text, levels, km, statics.arrays, posting.arrays, ctx.today,
+                                ctx.policy.commute_km, posting.age_limits, RETENTION_PRIOR)  # fmt: skip
         model_input = features
         if self.scorer.wants_context:
             model_input = np.hstack([features, context_features(workers, wi, postings, pi, ctx)])
         base = self.scorer.score(model_input)
         probability = self.scorer.probability(model_input)
-        final = with_household_priority(base, workers, wi, self.priority_weight)
-        best = _top(final, top)
-        out = self._proposals(wi[best], pi[best], features[best], base[best], final[best], ctx, side)
-        if probability is not None:
-            out = [_with_probability(x, float(probability[b])) for x, b in zip(out, best, strict=True)]
-        return out
-
-    def _eligible(self, wi: Index, pi: Index, ctx: RuleContext) -> Index:
-        """Positions of eligible pairs; rules run on the shrinking set still eligible (the cheap ones first)."""
-        workers, postings = self._frames()
-        alive = np.arange(len(wi))
-        for rule in self.rules:
-            if len(alive) == 0:
-                break
-            alive = alive[rule.check(workers, wi[alive], postings, pi[alive], ctx)]
-        return alive
+        if not 0.0 <= self.priority_weight <= 1.0:
+            raise ValueError("household priority weight must be between 0 and 1")
+        priority = features[:, _PRIORITY] != 0  # household_priority of the pairs
+        final, best = prioritised_top(np.asarray(base, dtype=np.float32), priority, self.priority_weight, top)
+        chances = None if probability is None else probability[best]
+        picked = (wi[best], pi[best], features[best], base[best], final[best], chances, km[best])
+        return self._proposals(*picked, ctx, side)
 
     def _proposals(
         self,
@@ -248,17 +290,19 @@ class Matcher:
         features: npt.NDArray[np.float32],
         base: npt.NDArray[np.float32],
         final: npt.NDArray[np.float32],
+        probability: npt.NDArray[np.float32] | None,
+        km: npt.NDArray[np.float64],
         ctx: RuleContext,
         side: str,
     ) -> list[Proposal]:
         workers, postings = self._frames()
-        explanations = explain(
-            workers, wi, postings, pi, features, self.names, ctx, scores=base, priority_weight=self.priority_weight
-        )
+        texts = explain_texts(workers, wi, postings, pi, features, self.names, ctx, scores=base,
+                              priority_weight=self.priority_weight, km=km)  # fmt: skip
         ids = workers.worker_id[wi] if side == "workers" else postings.posting_id[pi]
+        chances = [None] * len(ids) if probability is None else [round(x, 4) for x in probability.tolist()]
         return [
-            Proposal(int(i), round(float(s), 4), None, True, e.texts, [])
-            for i, s, e in zip(ids.tolist(), final.tolist(), explanations, strict=True)
+            _proposal(i, round(s, 4), c, True, t, [])
+            for i, s, c, t in zip(ids.tolist(), final.tolist(), chances, texts, strict=True)
         ]
 
     def _near_misses(
@@ -284,11 +328,24 @@ class Matcher:
 
 def _top(values: npt.NDArray[np.floating[Any]], k: int) -> Index:
     """Positions of the ``k`` largest values, largest first (ties by position, so results are stable)."""
-    if len(values) <= k:
-        return np.lexsort((np.arange(len(values)), -values)).astype(np.intp)
-    part = np.argpartition(-values, k - 1)[:k]
-    return part[np.lexsort((part, -values[part]))].astype(np.intp)
+    return top_positions(np.asarray(values, dtype=np.float64), k)
 
 
-def _with_probability(proposal: Proposal, probability: float) -> Proposal:
-    return Proposal(proposal.id, proposal.score, round(probability, 4), True, proposal.reasons, proposal.failed)
+_SET_ID, _SET_SCORE, _SET_PROBABILITY, _SET_ELIGIBLE, _SET_REASONS, _SET_FAILED = (
+    Proposal.__dict__[f.name].__set__ for f in fields(Proposal)
+)
+
+
+def _proposal(
+    id: int, score: float, probability: float | None, eligible: bool, reasons: list[str], failed: list[str]
+) -> Proposal:
+    """``Proposal(...)``, filled in through its slots: the frozen dataclass's ``__init__`` sets each field with
+    ``object.__setattr__``, which costs about as much as picking the fifty proposals' reasons."""
+    out: Proposal = object.__new__(Proposal)
+    _SET_ID(out, id)
+    _SET_SCORE(out, score)
+    _SET_PROBABILITY(out, probability)
+    _SET_ELIGIBLE(out, eligible)
+    _SET_REASONS(out, reasons)
+    _SET_FAILED(out, failed)
+    return out

@@ -214,3 +214,48 @@ def pairs(n_workers: int, n_postings: int) -> tuple[np.ndarray, np.ndarray]:
     """Every (worker, posting) pair, worker-major."""
     wi, pi = np.meshgrid(np.arange(n_workers), np.arange(n_postings), indexing="ij")
     return wi.ravel(), pi.ravel()
+
+
+CODES = ("6-30-05-01", "6-30-05-02", "6-30-01-00", "6-30", "4-01-01-01", "4", "保洁员")
+CERTIFICATES = ("叉车司机", "电工", "健康证明", "焊工")
+PLACES = (XINFU, YUANPING, (112.9, 38.5), (float("nan"), float("nan")))
+COUNTIES = (XINFU_COUNTY, YUANPING_COUNTY, TAIYUAN_COUNTY, 0)
+
+
+def random_specs(rng: np.random.Generator, n_workers: int, n_postings: int) -> tuple[list[W], list[P]]:
+    """Workers and postings with every field drawn at random, unknowns and edge values included (for
+    comparing fast paths with the plain rules and features)."""
+
+    def pick(values: Sequence[Any]) -> Any:
+        return values[int(rng.integers(len(values)))]
+
+    def some(values: Sequence[str]) -> list[str]:
+        return [v for v in values if rng.random() < 0.3]
+
+    def expiry() -> str | None:
+        return pick([None, "2025-01-01", "2026-11-28", "2030-01-01"])
+
+    ws = [
+        W(birth=pick([None, born(int(rng.integers(10, 70)))]), sex=pick([None, *Sex]),
+          labour=pick([None, *LabourCapacity]), health=pick([None, *Health]), available=rng.random() < 0.8,
+          household_employed=rng.random() < 0.5, monitored=rng.random() < 0.3, lifted=rng.random() < 0.5,
+          cadre=rng.random() < 0.2, place=pick(PLACES), county=pick(COUNTIES), wish_place=pick([None, *PlaceRange]),
+          wish_min_wage=pick([float("nan"), 0.0, 2500.0, 4000.0, 6000.0]), wish_job_kind=pick([None, *JobKind]),
+          experience=pick([float("nan"), 0.5, 3.0, 12.5, 40.0]), placements=int(rng.integers(0, 13)),
+          terms=int(rng.integers(0, 4)), certificates={c: expiry() for c in some(CERTIFICATES)},
+          skills=some(CODES), wishes=some(CODES))
+        for _ in range(n_workers)
+    ]  # fmt: skip
+    ps = [
+        P(status=pick(list(PostingStatus)), places_left=pick([-1, 0, 1, 3]), age_min=pick([-1, 18, 30]),
+          age_max=pick([-1, 45, 60]), sex_required=pick([None, *Sex]), demand=pick([-1, 0, 1, 2]),
+          occupation=pick([None, *CODES]), place=pick(PLACES), county=pick(COUNTIES), out_of_area=rng.random() < 0.3,
+          job_kind=pick([None, *JobKind]), pay_min=pick([float("nan"), 2000.0, 3500.0]),
+          pay_max=pick([float("nan"), 3500.0, 5000.0]), deadline=pick([None, "2026-11-01", "2027-01-01"]),
+          public_welfare=rng.random() < 0.4, hire_age_min=pick([-1, 16, 40]), hire_age_max=pick([-1, 55, 65]),
+          local_registration=rng.random() < 0.5, exclude_cadres=rng.random() < 0.5, photovoltaic=rng.random() < 0.3,
+          max_terms=pick([-1, 1, 2, 3]), employer_retention=pick([float("nan"), 0.3, 0.6, 0.9]),
+          required=some(CERTIFICATES[:3]), preferred=some(CERTIFICATES))
+        for _ in range(n_postings)
+    ]  # fmt: skip
+    return ws, ps

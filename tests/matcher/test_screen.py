@@ -7,10 +7,11 @@ import pytest
 
 from matcher.eligibility import RULES, Rule, evaluate
 from matcher.features import occupation_levels
-from matcher.frame import Demand
+from matcher.frame import Demand, PostingFrame, WorkerFrame
 from matcher.index import TextIndex
-from matcher.policy import certificates_held
-from matcher.screen import WorkerStatics, screen
+from matcher.policy import RuleContext, certificates_held, pair_distance_km
+from matcher.screen import screen, screen_postings
+from matcher.statics import PostingStatics, WorkerStatics
 from models.vocab import Health, LabourCapacity, PlaceRange, PostingStatus, Sex
 from tests.matcher.frames import (
     TAIYUAN_COUNTY,
@@ -23,6 +24,7 @@ from tests.matcher.frames import (
     born,
     pairs,
     postings,
+    random_specs,
     workers,
 )
 
@@ -64,18 +66,45 @@ POSTINGS = [
 ]
 
 
-@pytest.mark.parametrize("policy", [{}, {"apply_sex_requirement": True, "working_age_female": (16, 55)}])
-def test_screening_one_posting_finds_the_same_workers_as_every_rule(policy: dict[str, object]) -> None:
-    vocabs = Vocabs()
-    w, p = workers(vocabs, *WORKERS), postings(vocabs, *POSTINGS)
-    ctx = vocabs.context(**policy)
-    statics = WorkerStatics(w, ctx.today, ctx.policy)
+POLICIES = [{}, {"apply_sex_requirement": True, "working_age_female": (16, 55), "unknown_wish": PlaceRange.LOCAL}]
+
+
+def _same_as_every_rule(w: WorkerFrame, p: PostingFrame, ctx: RuleContext, rules: tuple[Rule, ...] = RULES) -> None:
+    """``screen`` (each posting against every worker) and ``screen_postings`` (each worker against every
+    posting) find the pairs ``evaluate`` finds eligible."""
+    statics, posting = WorkerStatics(w, ctx.today, ctx.policy), PostingStatics(p, ctx.today, ctx.policy)
     live = np.ones(len(w), dtype=np.bool_)
     live[0] = False  # a removed worker is never screened in
     wi, pi = pairs(len(w), len(p))
-    eligible = evaluate(w, wi, p, pi, ctx).eligible.reshape(len(w), len(p)) & live[:, None]
+    eligible = evaluate(w, wi, p, pi, ctx, rules).eligible.reshape(len(w), len(p))
     for row in range(len(p)):
-        assert screen(statics, live, p, row, ctx, RULES).tolist() == np.flatnonzero(eligible[:, row]).tolist()
+        found = screen(statics, live, posting, row, ctx, rules)
+        assert found.tolist() == np.flatnonzero(eligible[:, row] & live).tolist()
+    rows = np.arange(len(p))
+    for row in range(len(w)):
+        km = pair_distance_km(w, np.full(len(p), row), p, rows)
+        assert screen_postings(statics, row, rows, posting, ctx, rules, km).tolist() == np.flatnonzero(
+            eligible[row]
+        ).tolist()
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_screening_one_posting_finds_the_same_workers_as_every_rule(policy: dict[str, object]) -> None:
+    vocabs = Vocabs()
+    _same_as_every_rule(workers(vocabs, *WORKERS), postings(vocabs, *POSTINGS), vocabs.context(**policy))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_screening_random_people_and_openings_finds_the_same_pairs_as_every_rule(seed: int) -> None:
+    vocabs = Vocabs()
+    ws, ps = random_specs(np.random.default_rng(seed), 60, 40)
+    w, p = workers(vocabs, *ws), postings(vocabs, *ps)
+    ctx = vocabs.context(**POLICIES[seed % 2])
+    _same_as_every_rule(w, p, ctx)
+    for rule in RULES:  # all rules together pass few pairs: each alone, too
+        _same_as_every_rule(w, p, ctx, (rule,))
+    # a county may leave rules out: the others still apply, and only those
+    _same_as_every_rule(w, p, ctx, tuple(r for r in RULES if r.name not in {"labour", "place_wish"}))
 
 
 def test_a_rule_screening_does_not_know_still_applies() -> None:
@@ -83,8 +112,10 @@ def test_a_rule_screening_does_not_know_still_applies() -> None:
     w, p = workers(vocabs, *WORKERS), postings(vocabs, *POSTINGS)
     ctx = vocabs.context()
     only_women = Rule("women", "仅限女性", lambda ws, wi, ps, pi, c: ws.sex[wi] == 1, lambda *a: {})
-    found = screen(WorkerStatics(w, ctx.today, ctx.policy), np.ones(len(w), bool), p, 0, ctx, (*RULES, only_women))
+    statics, posting = WorkerStatics(w, ctx.today, ctx.policy), PostingStatics(p, ctx.today, ctx.policy)
+    found = screen(statics, np.ones(len(w), bool), posting, 0, ctx, (*RULES, only_women))
     assert found.tolist() == [8]
+    _same_as_every_rule(w, p, ctx, (*RULES, only_women))
 
 
 def test_certificates_and_occupations_of_pairs_match_a_row_by_row_count() -> None:
@@ -119,7 +150,7 @@ def test_scores_of_some_rows_and_queries_from_the_other_index_are_the_plain_ones
             assert workers_index.scores_at(query, rows).tolist() == full[rows].tolist()
 
 
-def test_every_rule_has_a_screening_mask() -> None:
-    from matcher.screen import _FAST
+def test_every_rule_is_known_to_the_compiled_screen() -> None:
+    from matcher.screen import _BITS
 
-    assert {rule.check for rule in RULES} == set(_FAST)
+    assert {rule.check for rule in RULES} == set(_BITS)
