@@ -8,7 +8,8 @@ then runs the service twice with ``uvicorn`` (``--workers`` processes): once wit
 ``ANYE_RESULT_CACHE_SECONDS`` 600) and once without it (0). Each time a second process drives it with
 ``--clients`` concurrent clients (httpx, asyncio) for ``--seconds``: candidate searches
 (``GET /postings/{id}/candidates?top=50``), recommendations (``GET /workers/{id}/recommendations?top=10``)
-and posting reads (``GET /postings/{id}``), in shares 2:2:1, over 200 postings and 200 available workers picked at random (seeded). Prints throughput,
+and posting reads (``GET /postings/{id}``), in shares 2:2:1, over 200 postings and 200 available workers picked
+at random (seeded). Prints throughput,
 p50/p99 latency and the error count for each run and mix. Targets: zero errors; cached reads at least 10
 times the uncached throughput. Latency is wall time on a shared 2-core machine, load generator included.
 """
