@@ -13,6 +13,7 @@ against 3.6 s for the small demo city on 2 cores; None uses every core).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -22,9 +23,16 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["HireModel"]
+
+
+@functools.cache
+def _threads() -> ThreadpoolController:
+    """The process's thread pools, found once: ``threadpool_limits`` looks them up on every call (milliseconds,
+    more than a prediction for one search)."""
+    return ThreadpoolController()
 
 
 class HireModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # scikit-learn is untyped
@@ -76,7 +84,7 @@ class HireModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # scikit
         )
         method = self.calibration if smallest >= folds else "sigmoid"
         self.calibrated_ = CalibratedClassifierCV(trees, method=method, cv=folds)
-        with threadpool_limits(limits=self.n_threads, user_api="openmp"):
+        with _threads().limit(limits=self.n_threads, user_api="openmp"):
             self.calibrated_.fit(X, y, sample_weight=sample_weight)
         self.n_iter_ = max(c.estimator.n_iter_ for c in self.calibrated_.calibrated_classifiers_)
         return self
@@ -84,7 +92,7 @@ class HireModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # scikit
     def predict_proba(self, X: Any) -> npt.NDArray[np.float64]:
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
-        with threadpool_limits(limits=self.n_threads, user_api="openmp"):
+        with _threads().limit(limits=self.n_threads, user_api="openmp"):
             return np.asarray(self.calibrated_.predict_proba(X))
 
     def predict(self, X: Any) -> npt.NDArray[Any]:

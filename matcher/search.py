@@ -273,8 +273,8 @@ class Matcher:
         model_input = features
         if self.scorer.wants_context:
             model_input = np.hstack([features, context_features(workers, wi, postings, pi, ctx)])
-        base = self.scorer.score(model_input)
-        probability = self.scorer.probability(model_input)
+        probability = self.scorer.probability(model_input)  # a model's score is its probability: one pass
+        base = probability if probability is not None else self.scorer.score(model_input)
         if not 0.0 <= self.priority_weight <= 1.0:
             raise ValueError("household priority weight must be between 0 and 1")
         priority = features[:, _PRIORITY] != 0  # household_priority of the pairs
