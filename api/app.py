@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from sqlalchemy import text
 
+from api.answer_fastpath import AnswerFastPath
 from api.changes import Changes
 from api.errors import install_error_handlers
 from api.otp import LoggingCodeSender
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(AnswerFastPath)  # cached answers of the busiest reads, before routing (see its docstring)
     for module in (auth, sites, households, workers, employers, postings, matching, matches, jobs, audit, reports):
         app.include_router(module.router)
 

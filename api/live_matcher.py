@@ -138,6 +138,14 @@ class LiveMatcher:
             assert matcher is not None
             yield matcher
 
+    def version_if_current(self, generation: int) -> str | None:
+        """The model's version when the matcher already reflects ``generation`` and today; else None (the
+        caller takes the full way, which brings the matcher up to date)."""
+        matcher = self._matcher
+        if matcher is None or not self._current(generation, self.clock()):
+            return None
+        return matcher.scorer.version
+
     def version(self, generation: int) -> str:
         """The ranking model's version (or the fallback score's) of the matcher as of ``generation``."""
         with self.reading(generation) as matcher:

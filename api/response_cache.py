@@ -60,12 +60,21 @@ class ResponseCache:
         if self.seconds <= 0:
             return _response(build().model_dump_json().encode())
         generation = self.changes.generation()
-        key = f"answer:{kind}:{version(generation)}:{generation}:{today.isoformat()}:{parts}"
+        key = _key(kind, version(generation), generation, today, parts)
         body = self._get(key)
         if body is None:
             body = build().model_dump_json().encode()
             self.cache.set(key, self.cipher.encrypt(body.decode()), self.seconds)
         return _response(body)
+
+    def cached(
+        self, kind: str, parts: str, *, today: dt.date, version: str, generation: int | None = None
+    ) -> bytes | None:
+        """The answer ``answer`` would send from the cache, or None (``api.answer_fastpath``)."""
+        if self.seconds <= 0:
+            return None
+        generation = self.changes.generation() if generation is None else generation
+        return self._get(_key(kind, version, generation, today, parts))
 
     def _get(self, key: str) -> bytes | None:
         raw = self.cache.get(key)
@@ -75,6 +84,10 @@ class ResponseCache:
             return self.cipher.decrypt(raw).encode()
         except InvalidInput:  # written under another key: compute afresh
             return None
+
+
+def _key(kind: str, version: str, generation: int, today: dt.date, parts: str) -> str:
+    return f"answer:{kind}:{version}:{generation}:{today.isoformat()}:{parts}"
 
 
 def _response(body: bytes) -> Response:

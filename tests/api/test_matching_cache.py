@@ -141,3 +141,27 @@ def test_with_the_result_cache_switched_off_every_search_is_computed(database_ur
         posting = open_anywhere(client, staff(client))["id"]
         assert _candidate_ids(client, posting) == _candidate_ids(client, posting)
         assert counting.searches == 2
+
+
+def test_a_cached_answer_is_sent_before_routing_only_to_the_same_kind_of_viewer(running: Running) -> None:
+    client, counting = running.client, running.counting
+    posting = open_anywhere(client, staff(client))["id"]
+    url = f"/postings/{posting}/candidates"
+    admin, broker = staff(client), sign_in(client, "broker_a")
+    first = client.get(url, headers=admin)
+    again = client.get(url, headers=admin)
+    assert "x-anye-cache" not in first.headers and again.headers["x-anye-cache"] == "hit"
+    assert again.content == first.content and counting.searches == 1
+    mine = client.get(url, headers=broker)  # another viewer: the full way, its own answer
+    assert "x-anye-cache" not in mine.headers and mine.content != first.content
+    refused = client.get(url, headers=sign_in(client, "worker"))  # never cached for a worker: the route refuses
+    assert refused.status_code == 403
+    other = client.get(url + "?top=5", headers=admin)  # other parameters: the full way
+    assert "x-anye-cache" not in other.headers and len(other.json()["items"]) <= 5
+    assert client.post("/auth/logout", headers=admin).status_code == 204
+    assert client.get(url, headers=admin).status_code == 401  # signed out: no cached answer for that token
+    zhang = running.world.people["zhang_wei"].id
+    changed = client.patch(f"/workers/{zhang}", json={"employment_status": "县内务工"}, headers=broker)
+    assert changed.status_code == 200
+    fresh = client.get(url, headers=broker)
+    assert "x-anye-cache" not in fresh.headers and zhang not in {c["worker_id"] for c in fresh.json()["items"]}
