@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qsl
 
 from anyio import to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.accounts import Scope as Viewer
+from api.deps import cached_scope
 from api.response_cache import ResponseCache, viewer_of
 
 __all__ = ["AnswerFastPath"]
@@ -47,8 +46,9 @@ class AnswerFastPath:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
-            body = await to_thread.run_sync(_lookup, scope)
+        route = _route_of(scope) if scope["type"] == "http" and scope["method"] == "GET" else None
+        if route is not None:  # only these reads pay for a trip to the cache (in a thread: Redis blocks)
+            body = await to_thread.run_sync(_lookup, scope, *route)
             if body is not None:
                 headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                            (b"x-anye-cache", b"hit")]  # fmt: skip
@@ -58,27 +58,27 @@ class AnswerFastPath:
         await self.app(scope, receive, send)
 
 
-def _lookup(scope: Scope) -> bytes | None:
+def _route_of(scope: Scope) -> tuple[_Route, str] | None:
+    """The fast route the path is, and its subject (an id, or "me"); None for any other path."""
+    for route in _ROUTES:
+        found = route.pattern.fullmatch(scope["path"])
+        if found is not None:
+            return route, found.group(1)
+    return None
+
+
+def _lookup(scope: Scope, route: _Route, subject: str) -> bytes | None:
     state = scope["app"].state
     settings = getattr(state, "settings", None)
     if settings is None or settings.result_cache_seconds <= 0:
         return None
-    for route in _ROUTES:
-        found = route.pattern.fullmatch(scope["path"])
-        if found is not None:
-            return _cached(state, scope, route, found.group(1))
-    return None
-
-
-def _cached(state: Any, scope: Scope, route: _Route, subject: str) -> bytes | None:
     token = _bearer(scope)
-    view = state.tokens.cached_view(token) if token else None
-    if view is None:
+    viewer = cached_scope(state.tokens, token) if token else None
+    if viewer is None:
         return None
     try:
-        viewer = Viewer.from_view(view)
         values = _params(scope, route)
-    except (KeyError, TypeError, ValueError):
+    except ValueError:
         return None
     if subject == "me":
         if viewer.worker_id is None:

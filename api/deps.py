@@ -17,7 +17,7 @@ from api.changes import Changes
 from api.errors import NotAuthenticated
 from api.otp import CodeSender, OneTimeCodes
 from api.ratelimit import LoginLimiter
-from api.tokens import TokenStore
+from api.tokens import TokenClaims, TokenStore
 from models.account import Account
 from models.account_repository import AccountRepository
 from models.cache import Cache
@@ -29,6 +29,7 @@ __all__ = [
     "NOT_PERMITTED",
     "NOT_SIGNED_IN",
     "bearer_token",
+    "cached_scope",
     "current_account",
     "current_scope",
     "get_cache",
@@ -135,11 +136,26 @@ def current_account(
     session: Annotated[Session, Depends(get_session)],
 ) -> Account:
     """The active account the bearer token belongs to; ``NotAuthenticated`` (401) otherwise."""
+    return _signed_in(session, tokens, token)[1]
+
+
+def _signed_in(session: Session, tokens: TokenStore, token: str) -> tuple[TokenClaims, Account]:
     claims = tokens.resolve(session, token)
     account = AccountRepository(session).get(claims.account_id) if claims is not None else None
-    if account is None or not account.active:
+    if claims is None or account is None or not account.active:
         raise NotAuthenticated(NOT_SIGNED_IN)
-    return account
+    return claims, account
+
+
+def cached_scope(tokens: TokenStore, token: str) -> Scope | None:
+    """The scope kept beside the token (``TokenStore.remember_view``) while it is fresh and readable."""
+    view = tokens.cached_view(token)
+    if view is None:
+        return None
+    try:
+        return Scope.from_view(view)
+    except (KeyError, TypeError, ValueError):
+        return None  # unreadable: the caller reads it again
 
 
 def current_scope(
@@ -150,16 +166,10 @@ def current_scope(
     """What the signed-in account may see (its role, sites, counties, employer or own worker record): kept
     beside the token in the cache for a few minutes (``api.tokens.VIEW_SECONDS``), read from the database
     otherwise; ``NotAuthenticated`` (401) without an active account."""
-    view = tokens.cached_view(token)
-    if view is not None:
-        try:
-            return Scope.from_view(view)
-        except (KeyError, TypeError, ValueError):
-            pass  # unreadable: read it again below
-    claims = tokens.resolve(session, token)
-    account = AccountRepository(session).get(claims.account_id) if claims is not None else None
-    if claims is None or account is None or not account.active:
-        raise NotAuthenticated(NOT_SIGNED_IN)
+    scope = cached_scope(tokens, token)
+    if scope is not None:
+        return scope
+    claims, account = _signed_in(session, tokens, token)
     scope = scope_of(session, account)
     tokens.remember_view(token, scope.to_view(), claims)
     return scope

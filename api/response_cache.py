@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from api.accounts import Scope
 from api.changes import Changes
 from api.deps import get_cache, get_changes, get_cipher
+from api.matching import scope_part
 from models.cache import Cache
 from models.crypto import PersonalDataCipher
 from models.errors import InvalidInput
@@ -32,8 +33,7 @@ _JSON = "application/json"
 
 def viewer_of(scope: Scope) -> str:
     """The viewer's class in a key: role plus the sites (a digest), employer or worker the view belongs to."""
-    sites = "all" if scope.site_ids is None else ",".join(str(s) for s in sorted(scope.site_ids))
-    parts = f"{scope.role.value}|{sites}|{scope.employer_id}|{scope.worker_id}"
+    parts = f"{scope.role.value}|{scope_part(scope.site_ids)}|{scope.employer_id}|{scope.worker_id}"
     return hashlib.sha256(parts.encode()).hexdigest()[:20]
 
 
