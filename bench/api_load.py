@@ -1,16 +1,20 @@
 """The HTTP service under load (issue 5): 64 concurrent clients for 60 s against PostgreSQL and Redis.
 
     .venv/bin/python bench/api_load.py [--seconds 60] [--clients 64] [--workers 2] [--scale small] [--keep]
+                                       [--driver wrk|python]
 
 Prepares a PostgreSQL schema of its own (``anye_bench_api_<scale>``) with the demo city of ``--scale`` (as
 ``anye demo load`` loads it: ledgers, employers, postings, history, a trained model) and an administrator,
 then runs the service twice with ``uvicorn`` (``--workers`` processes): once with the result cache (Redis,
 ``ANYE_RESULT_CACHE_SECONDS`` 600) and once without it (0). Each time a second process drives it with
-``--clients`` concurrent clients (httpx, asyncio) for ``--seconds``: candidate searches
+``--clients`` concurrent connections for ``--seconds``: ``wrk`` (Debian's package, one thread, a Lua script
+for the mix) when it is installed, else an httpx/asyncio client in Python (``--driver python``; it needs a
+core of its own to keep up, so on 2 cores it caps the cached run). The requests: candidate searches
 (``GET /postings/{id}/candidates?top=50``), recommendations (``GET /workers/{id}/recommendations?top=10``)
 and posting reads (``GET /postings/{id}``), in shares 2:2:1, over 200 postings and 200 available workers picked
 at random (seeded). Prints throughput,
-p50/p99 latency and the error count for each run and mix. Targets: zero errors; cached reads at least 10
+p50/p99 latency (per kind of request with the Python driver, over all with wrk) and the error count (any
+answer but 200, any failed connection) for each run. Targets: zero errors; cached reads at least 10
 times the uncached throughput. Latency is wall time on a shared 2-core machine, load generator included.
 """
 
@@ -21,6 +25,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -195,22 +200,96 @@ def run(label: str, cache_seconds: int, args: argparse.Namespace, targets: tuple
             httpx.get(f"{base}/postings/{targets[0][0]}/candidates?top=5", headers=warm, timeout=300)
         plan = {"base": base, "token": token, "seconds": args.seconds, "clients": args.clients, "seed": args.seed,
                 "postings": targets[0], "workers": targets[1]}  # fmt: skip
-        done = subprocess.run([sys.executable, __file__, "--drive"], input=json.dumps(plan), capture_output=True,
-                              text=True, check=True)  # fmt: skip
+        if args.driver == "wrk":
+            result = drive_wrk(plan)
+        else:
+            done = subprocess.run([sys.executable, __file__, "--drive"], input=json.dumps(plan),
+                                  capture_output=True, text=True, check=True)  # fmt: skip
+            result = json.loads(done.stdout)
     finally:
         stop(server)
-    return report(label, json.loads(done.stdout))
+    return report(label, result)
+
+
+_WRK_SCRIPT = """
+local postings = {%(postings)s}
+local workers = {%(workers)s}
+local token = "%(token)s"
+local kinds = {"c", "c", "r", "r", "p"}
+local counter, threads = 0, {}
+errors = 0  -- global: done() reads it from each thread
+
+function setup(thread)
+  thread:set("id", counter)
+  table.insert(threads, thread)
+  counter = counter + 1
+end
+
+function init(args)
+  math.randomseed(%(seed)d * 1000 + id)
+  wrk.headers["Authorization"] = "Bearer " .. token
+end
+
+function request()
+  local kind = kinds[math.random(#kinds)]
+  local path
+  if kind == "c" then
+    path = "/postings/" .. postings[math.random(#postings)] .. "/candidates?top=50"
+  elseif kind == "r" then
+    path = "/workers/" .. workers[math.random(#workers)] .. "/recommendations?top=10"
+  else
+    path = "/postings/" .. postings[math.random(#postings)]
+  end
+  return wrk.format("GET", path)
+end
+
+function response(status, headers, body)
+  if status ~= 200 then errors = errors + 1 end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  for _, t in ipairs(threads) do bad = bad + t:get("errors") end
+  local e = summary.errors
+  io.write(string.format("ANYE %%d %%d %%d %%d %%d %%.3f %%.3f\\n", summary.requests, bad,
+    e.connect + e.read + e.write + e.timeout, summary.duration, e.status,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def drive_wrk(plan: dict[str, Any]) -> dict[str, Any]:
+    """The same mix driven by wrk (one thread, ``clients`` connections); wrk's own Lua picks each request."""
+    script = VAR / "mix.lua"
+    script.write_text(_WRK_SCRIPT % {"postings": ",".join(map(str, plan["postings"])),
+                                     "workers": ",".join(map(str, plan["workers"])),
+                                     "token": plan["token"], "seed": plan["seed"]})  # fmt: skip
+    done = subprocess.run(["wrk", "-t1", f"-c{plan['clients']}", f"-d{plan['seconds']}s", "--timeout", "60s",
+                           "-s", str(script), plan["base"]], capture_output=True, text=True, check=True)  # fmt: skip
+    line = next(x for x in done.stdout.splitlines() if x.startswith("ANYE "))
+    requests, bad, failed, micros, _status, p50, p99 = line.split()[1:8]
+    errors = {k: v for k, v in (("not 200", int(bad)), ("connection", int(failed))) if v}
+    return {
+        "requests": int(requests) - int(bad),
+        "errors": errors,
+        "seconds": int(micros) / 1e6,
+        "p50": float(p50),
+        "p99": float(p99),
+    }
 
 
 def report(label: str, result: dict[str, Any]) -> float:
     import numpy as np
 
-    total = sum(len(v) for v in result["latencies"].values())
+    latencies = result.get("latencies", {})
+    total = result["requests"] if "requests" in result else sum(len(v) for v in latencies.values())
     errors = sum(result["errors"].values())
     rate = total / result["seconds"]
-    print(f"\n== {label}: {total:,} requests in {result['seconds']} s = {rate:,.0f} req/s, errors {errors}"
+    print(f"\n== {label}: {total:,} requests in {result['seconds']:.1f} s = {rate:,.0f} req/s, errors {errors}"
           + (f" {result['errors']}" if errors else ""), flush=True)  # fmt: skip
-    for kind, values in sorted(result["latencies"].items()):
+    if "p50" in result:
+        print(f"  all (wrk)        {rate:8.0f} req/s   p50 {result['p50']:8.1f} ms   p99 {result['p99']:8.1f} ms")
+    for kind, values in sorted(latencies.items()):
         if values:
             ms = np.array(values) * 1000
             print(f"  {kind:<16} {len(values) / result['seconds']:8.0f} req/s   p50 {np.percentile(ms, 50):8.1f} ms"
@@ -226,6 +305,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--scale", default="small", choices=("small", "full"), help="demo city to load")
     parser.add_argument("--keep", action="store_true", help="reuse the prepared schema if it is there")
+    parser.add_argument(
+        "--driver",
+        choices=("wrk", "python"),
+        default="wrk" if shutil.which("wrk") else "python",
+        help="the load generator (wrk when installed)",
+    )
     parser.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.drive:
@@ -240,7 +325,7 @@ def main() -> None:
     prepare(args.keep, args.scale)
     targets = _targets(args.seed)
     print(f"{len(targets[0])} postings and {len(targets[1])} workers to ask about; {args.clients} clients, "
-          f"{args.seconds} s per run, {args.workers} service processes", flush=True)  # fmt: skip
+          f"{args.seconds} s per run, {args.workers} service processes, load by {args.driver}", flush=True)  # fmt: skip
     cached = run("with the result cache (Redis)", 600, args, targets)
     uncached = run("without the result cache", 0, args, targets)
     print("\n== targets")
