@@ -38,6 +38,7 @@ from matcher.policy import Policy, RuleContext
 from matcher.screen import place_distances, screen_candidates, screen_postings
 from matcher.statics import PostingStatics, WorkerStatics
 from matcher.sweep import (
+    best_positions,
     pair_columns,
     pair_levels,
     prioritised_top,
@@ -218,7 +219,7 @@ class Matcher:
             text = row_scores(self.posting_text.matrix, pi, query)
             codes = occupation_codes(self.names.occupations).table
             levels = pair_levels(wi, pi, statics.arrays, codes, postings.occupation)
-            chosen = top_positions(text + levels / 4, max(self.shortlist, 4 * top))
+            chosen = best_positions(text + levels / 4, max(self.shortlist, 4 * top))
             out = self._ranked(wi[chosen], pi[chosen], text[chosen], levels[chosen], km[keep[chosen]], top, ctx,
                                "postings")  # fmt: skip
         if near_misses:
@@ -299,10 +300,10 @@ class Matcher:
         texts = explain_texts(workers, wi, postings, pi, features, self.names, ctx, scores=base,
                               priority_weight=self.priority_weight, km=km)  # fmt: skip
         ids = workers.worker_id[wi] if side == "workers" else postings.posting_id[pi]
-        chances = [None] * len(ids) if probability is None else [round(x, 4) for x in probability.tolist()]
+        chances = [None] * len(ids) if probability is None else rounded(probability)
         return [
-            _proposal(i, round(s, 4), c, True, t, [])
-            for i, s, c, t in zip(ids.tolist(), final.tolist(), chances, texts, strict=True)
+            _proposal(i, s, c, True, t, [])
+            for i, s, c, t in zip(ids.tolist(), rounded(final), chances, texts, strict=True)
         ]
 
     def _near_misses(
@@ -324,6 +325,15 @@ class Matcher:
         return [
             Proposal(int(ids[k]), 0.0, None, False, [], [f.reason for f in verdict.failures(int(k))]) for k in picks
         ]
+
+
+def rounded(values: npt.NDArray[np.float32]) -> list[float]:
+    """``[round(float(v), 4) for v in values]``, without a decimal conversion per value: a float32 times 10**4
+    is exact in float64 (24 + 14 bits of mantissa), so numpy's ``rint(v * 10**4) / 10**4`` rounds the exact
+    value, half to even, and the division gives the float nearest the rounded decimal, as ``round`` does."""
+    if values.dtype != np.float32:
+        raise TypeError("rounded() is exact for float32 values only")
+    return list(np.round(values.astype(np.float64), 4).tolist())
 
 
 def _top(values: npt.NDArray[np.floating[Any]], k: int) -> Index:

@@ -3,11 +3,11 @@
 For one posting, ``shortlist`` scores the eligible workers' text rows against the posting's query (a row-wise
 product in the order and float32 precision of scipy's, over copies of the candidates' rows kept side by side),
 takes their 大典 levels from a table of the posting's occupation against the whole occupation vocabulary, and
-keeps the best by the prior ``text + level / 4``, all in one pass. ``pair_columns`` computes
-``matcher.features.pair_features`` of the shortlisted pairs (the tests compare the two column by column);
-``prioritised_top`` adds household priority and picks the best. ``top_positions`` is the selection all use: the
-``k`` largest values, largest first, ties by position. For a worker, ``row_scores`` and ``pair_levels`` do the
-text and levels of many postings.
+keeps the best by the prior ``text + level / 4`` (in candidate order: ``best_positions``), all in one pass.
+``pair_columns`` computes ``matcher.features.pair_features`` of the shortlisted pairs (the tests compare the
+two column by column); ``prioritised_top`` adds household priority and picks the best. ``top_positions`` is the
+ranking all use: the ``k`` largest values, largest first, ties by position. For a worker, ``row_scores`` and
+``pair_levels`` do the text and levels of many postings.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from matcher.statics import (
 )
 
 __all__ = [
+    "best_positions",
     "level_table",
     "pair_columns",
     "pair_levels",
@@ -67,7 +68,8 @@ def shortlist(
     k: int,
 ) -> tuple[npt.NDArray[np.intp], Floats, npt.NDArray[np.int8], npt.NDArray[np.float64]]:
     """Of the candidates at positions ``at`` (eligible for one posting; ``text``: the candidates'
-    ``CandidateText``): the worker rows of the ``k`` best by the prior, best first (ties by position), with their
+    ``CandidateText``): the worker rows of the ``k`` best by the prior, in candidate order (ties at the k-th by
+    position; the ranking after it sorts), with their
     text similarity to the posting's ``query`` (indices, weights), their level against the posting's
     ``occupation`` (``codes``: ``OccupationCodes.table``) and their distance (``km``: to each place)."""
     if occupation >= len(codes):
@@ -105,7 +107,7 @@ def _shortlist(
         text[i] = total
         level[i] = _best_level(item_ptr, item_ids, c, level_of)
         prior[i] = np.float64(text[i]) + level[i] / 4
-    chosen = top_positions(prior, k)
+    chosen = best_positions(prior, k)
     places = at[chosen]
     distance = np.empty(len(chosen))
     for i in range(len(chosen)):
@@ -217,12 +219,20 @@ def _items_level(ptr: Ints, ids: Ints, w: int, codes: npt.NDArray[np.int32], tar
 @compiled
 def top_positions(values: npt.NDArray[np.floating[Any]], k: int) -> npt.NDArray[np.intp]:
     """Positions of the ``k`` largest values, largest first, ties by position."""
+    picked = best_positions(values, k)
+    return picked[np.argsort(-values[picked], kind="mergesort")]
+
+
+@compiled
+def best_positions(values: npt.NDArray[np.floating[Any]], k: int) -> npt.NDArray[np.intp]:
+    """The positions ``top_positions`` picks, in position order (a shortlist needs no order: the ranking
+    after it sorts, ties by position)."""
     n = len(values)
     if k <= 0:
         return np.empty(0, np.intp)
-    negative = -values
     if n <= k:
-        return np.argsort(negative, kind="mergesort").astype(np.intp)
+        return np.arange(n)
+    negative = -values
     kth = np.partition(negative, k - 1)[k - 1]
     ties = k - np.sum(negative < kth)  # how many of the values equal to the k-th are taken: the first ones
     picked, m = np.empty(k, np.intp), 0
@@ -231,7 +241,7 @@ def top_positions(values: npt.NDArray[np.floating[Any]], k: int) -> npt.NDArray[
             ties -= negative[i] == kth
             picked[m] = i
             m += 1
-    return picked[np.argsort(negative[picked], kind="mergesort")]
+    return picked
 
 
 @compiled

@@ -10,7 +10,7 @@ from matcher.context import MODEL_FEATURE_NAMES
 from matcher.explain import Names
 from matcher.frame import PostingFrame, WorkerFrame
 from matcher.ranker import HireModel
-from matcher.search import Matcher, ModelScorer
+from matcher.search import Matcher, ModelScorer, rounded
 from matcher.tokenizer import Tokenizer
 from models.errors import NotFound
 from tests.matcher.frames import TODAY, P, Vocabs, W, born, day, postings, workers
@@ -125,3 +125,12 @@ def test_a_trained_model_gives_probabilities(tokenizer: Tokenizer) -> None:
     matcher = _matcher(tokenizer, vocabs, w, p, scorer=ModelScorer(model, "test-1"))
     (found,) = matcher.candidates(1, today=NOW, top=5)
     assert found.probability is not None and 0.0 <= found.probability <= 1.0
+
+
+def test_scores_are_rounded_to_four_places_as_round_does() -> None:
+    rng = np.random.default_rng(11)
+    ties = [0.03125, 0.09375, 0.5, 0.00005, -0.03125, 1.0, 0.0]  # exact halves at the 4th place, and edges
+    values = np.concatenate([rng.random(200_000), rng.random(20_000) * 50, ties]).astype(np.float32)
+    assert rounded(values) == [round(float(v), 4) for v in values]
+    with pytest.raises(TypeError):
+        rounded(values.astype(np.float64))

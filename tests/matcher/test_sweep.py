@@ -75,7 +75,7 @@ def test_text_scores_and_queries_are_the_index_own() -> None:
         assert row_scores(people.matrix, rows, query).tobytes() == people.scores_at(query, rows).tobytes()
 
 
-def test_the_shortlist_is_the_best_by_the_prior_with_their_text_and_level() -> None:
+def test_the_shortlist_is_the_best_by_the_prior_in_candidate_order_with_their_text_and_level() -> None:
     rng = np.random.default_rng(2)
     vocabs = Vocabs()
     ws, ps = random_specs(rng, 300, 10)
@@ -93,7 +93,7 @@ def test_the_shortlist_is_the_best_by_the_prior_with_their_text_and_level() -> N
         levels = occupation_levels(w, rows, p, np.full(len(rows), posting), vocabs.occupations)
         prior = text + levels / 4
         for k in (1, 40, len(rows) + 5):
-            best = np.lexsort((np.arange(len(rows)), -prior))[:k]
+            best = np.sort(np.lexsort((np.arange(len(rows)), -prior))[:k])  # the best k, in candidate order
             occupation = int(p.occupation[posting])
             km = rng.random(len(statics.places)) * 100
             found = shortlist(text_rows, cands, at, (query.indices, query.data), codes, occupation, km, k)
