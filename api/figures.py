@@ -95,11 +95,23 @@ class Loaded:
     site_ids: frozenset[int] | None
     counties: frozenset[str] | None
     _states: dict[dt.date, list[HouseholdState]] = field(default_factory=dict)
+    _by_site: dict[dt.date, dict[int, list[HouseholdState]]] = field(default_factory=dict)
 
     def states(self, day: dt.date) -> list[HouseholdState]:
         if day not in self._states:
             self._states[day] = household_states(self.records, day)
         return self._states[day]
+
+    def states_in(self, unit: Unit, day: dt.date) -> list[HouseholdState]:
+        """The households of ``unit`` on ``day``: grouped by site once a day, so a city's ~80 units do not each
+        go over every household."""
+        if day not in self._by_site:
+            grouped: dict[int, list[HouseholdState]] = {}
+            for state in self.states(day):
+                grouped.setdefault(state.household.site_id, []).append(state)
+            self._by_site[day] = grouped
+        by_site = self._by_site[day]
+        return [s for site in sorted(unit.site_ids) for s in by_site.get(site, ())]
 
     @cached_property
     def _household_site(self) -> dict[int, int]:

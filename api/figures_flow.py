@@ -4,7 +4,9 @@ post use (公益性岗位使用), as pure functions over rows of ``models.figure
 - Funnel: the matches proposed from ``start`` to ``end``; a match counts at every step up to the furthest it
   reached (its events, its current stage, a hiring date), so a declined match counts up to the step at which
   it was declined. 留存满3个月: hired and still employed 90 days later as of ``end``
-  (``models.match.retained``); hires less than 90 days old on ``end`` are counted apart (待观察).
+  (``models.match.retained``); hires less than 90 days old on ``end`` are counted apart (待观察), and the
+  3-month retention rate is over the hires started by ``end`` whose 90 days are decided (a match proposed in the
+  period but started after ``end`` counts as hired, not in the rate).
 - Retention: the hires of ``start`` to ``end``; each hire's time at work runs from ``hired_on`` to
   ``separated_on`` (an event) or, still at work on ``end``, to ``end`` (censored). The Kaplan-Meier estimate
   S(t) = Π over separation days tᵢ < t of (1 − dᵢ / nᵢ), nᵢ the hires still at work at tᵢ (censored on tᵢ
@@ -21,6 +23,7 @@ post use (公益性岗位使用), as pure functions over rows of ``models.figure
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -48,13 +51,19 @@ _HIRED = len(CHAIN) - 1
 
 @dataclass(frozen=True, slots=True)
 class Funnel:
-    """``steps``: how many matches reached each step of ``CHAIN``, in order; then the retained and those still
-    too new to tell."""
+    """``steps``: how many matches reached each step of ``CHAIN``, in order; then the retained, those still
+    too new to tell, and ``settled``: hires started by ``end`` whose 3 months are decided (retained or not)."""
 
     steps: tuple[int, ...]
     retained_3_months: int
     pending: int
     declined: int
+    settled: int
+
+    @property
+    def retention(self) -> Ratio:
+        """3-month retention of the hires whose 3 months are decided on ``end`` (not of later starts)."""
+        return Ratio(self.retained_3_months, self.settled)
 
 
 def _furthest(row: ProposalRow) -> int:
@@ -76,6 +85,7 @@ def funnel(rows: Iterable[ProposalRow], end: dt.date) -> Funnel:
         retained_3_months=sum(o is True for o in outcome),
         pending=sum(o is None for o in outcome),
         declined=sum(r.stage == "declined" for r in rows),
+        settled=sum(o is not None for o in outcome),
     )
 
 
@@ -108,9 +118,9 @@ def kaplan_meier(observed: Sequence[tuple[int, bool]]) -> list[SurvivalPoint]:
     """The Kaplan-Meier curve of (duration, event) pairs: one point per day with a separation or a censoring."""
     at_risk, survival = len(observed), 1.0
     points = []
+    counts = Counter(observed)  # one pass: a city's hires over a few years of days would be n x days otherwise
     for day in sorted({d for d, _ in observed}):
-        separated = sum(1 for d, e in observed if d == day and e)
-        censored = sum(1 for d, e in observed if d == day and not e)
+        separated, censored = counts[(day, True)], counts[(day, False)]
         if separated:
             survival *= 1 - separated / at_risk
         points.append(SurvivalPoint(day, at_risk, separated, censored, survival))

@@ -16,7 +16,9 @@
 - 公益性岗位到期 (``welfare_terms``): people in an active placement in a public-welfare post whose term (the
   post's ``term_months``, else ``DEFAULT_TERM_MONTHS``, counted from ``hired_on``) ends within ``within`` days
   after ``day`` or has already ended. Source: ``shared/DOMAIN.md`` (subsidy term 3 years, at most 2
-  renewals). Holders known only from the ledger (no placement) have no start date and are not listed.
+  renewals). Holders known only from the ledger (its status 公益性岗位 on ``day``, no placement going on) have
+  no start date, so no term end: they are listed apart (``welfare_without_start``) for staff to find out the
+  start, never left out, since any of them may be at the end of a term.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ __all__ = [
     "relief_candidates",
     "training_gap",
     "welfare_terms",
+    "welfare_without_start",
     "zero_employment",
 ]
 
@@ -52,6 +55,7 @@ OBJECTIVE_REASONS = (
     "无合适岗位", "就业信息少", "疫情",
 )  # fmt: skip
 _OUT_OF_MARKET = (EmploymentStatus.STUDENT.value, EmploymentStatus.NOT_SEEKING.value)
+_WELFARE = EmploymentStatus.PUBLIC_WELFARE.value
 
 
 def zero_employment(states: Iterable[HouseholdState]) -> list[HouseholdState]:
@@ -137,3 +141,17 @@ def welfare_terms(
         if (ends - day).days <= within:
             out.append(TermEnd(hire, months, ends, (ends - day).days))
     return sorted(out, key=lambda t: (t.ends_on, t.hire.match_id))
+
+
+def welfare_without_start(
+    states: Iterable[HouseholdState], hires: Iterable[HireRow], day: dt.date
+) -> list[PersonState]:
+    """People the ledger holds in a public-welfare post on ``day`` with no placement going on then (their
+    start, and so the end of their term, is not on record)."""
+    placed = {h.worker_id for h in active_hires(hires, day)}
+    return [
+        m
+        for h in states
+        for m in h.members
+        if m.on_ledger and m.employed and m.status == _WELFARE and m.person.worker_id not in placed
+    ]

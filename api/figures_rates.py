@@ -11,10 +11,12 @@ Definitions (the same in every report, written in the export's 指标说明 shee
   ``end``. Source: same paragraph, "深化‘人人持证、技能社会’ … 提高搬迁群众技能证、资格证、等级证的覆盖率".
 - 就业率 = labour on the ledger on ``end`` employed on ``end`` / labour on the ledger on ``end``.
 - 增收率 = households with labour on ``end`` whose monthly income on ``end`` is higher than on the same day a
-  year before / households with labour on ``end`` whose income is known on both days (households without a
-  record a year before are counted apart, never as "not risen").
+  year before / households with labour on ``end`` that the ledger already held a year before (households it
+  did not hold then are counted apart, never as "not risen": a placement alone is not the household's income).
 - 户覆盖率 (household coverage) on a day = households with labour with at least one employed / households with
-  labour, both on the ledger that day. Source: "确保安置区有劳动能力的搬迁家庭每户至少一人稳定就业".
+  labour, both on the ledger that day. Source: "确保安置区有劳动能力的搬迁家庭每户至少一人稳定就业". A household
+  counts from its first ledger date: the ledger holds no relocation date, and counting from a first match would
+  count only the households brokers already reached; days before any ledger have no figure (not 0).
 
 All four rates are stocks on the last day of the period (``end``); the start of the period does not change them.
 """

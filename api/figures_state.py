@@ -15,8 +15,9 @@ the person ended after that status was recorded (a later separation overrides an
 
 A member's *monthly income* on a day: the wage of their active placement (the latest hired when several),
 else the ledger's 月收入 when the ledger holds them and no later separation overrides it, else 0. A household's
-income is the sum over its members; it is *known* on a day when the ledger holds at least one member then or
-a member is in an active placement.
+income is the sum over its members; it is *known* on a day when the ledger holds the household then (at least
+one member). A placement alone does not make it known: the other members' incomes would count as 0, and a
+household whose first ledger came later would show a rise that is only the ledger arriving.
 
 Source: 忻州市以创建“五好社区”为抓手全面加强搬迁后扶工作 (``shared/seed``), 帮扶就业: "确保安置区有劳动能力的
 搬迁家庭每户至少一人稳定就业"; ``shared/DOMAIN.md`` (People and households).
@@ -84,7 +85,8 @@ class HouseholdState:
 
     @property
     def income_known(self) -> bool:
-        return any(m.income_known for m in self.members)
+        """The household's income on the day is on record: the ledger held it then (see the module)."""
+        return self.on_ledger
 
     @property
     def zero_employment(self) -> bool:

@@ -17,10 +17,11 @@ from api.figures_lists import (
     relief_candidates,
     training_gap,
     welfare_terms,
+    welfare_without_start,
     zero_employment,
 )
 from api.figures_rates import Ratio, coverage, coverage_days, four_rates
-from api.figures_state import HouseholdState, PersonState
+from api.figures_state import PersonState
 from api.figures_terms import Cell, Column, Report, Table
 from api.people import years_before
 from models.errors import NotFound
@@ -55,17 +56,12 @@ def _rate(ratio: Ratio) -> float | None:
     return None if ratio.value is None else round(ratio.value, 4)
 
 
-def _in(unit: Unit, states: list[HouseholdState]) -> list[HouseholdState]:
-    return [s for s in states if unit.holds(s.household.site_id)]
-
-
 # figures ---------------------------------------------------------------------------------------------
 def _rates(loaded: Loaded, period: Period) -> list[Table]:
-    end = period.end
-    at_end, before = loaded.states(end), loaded.states(years_before(end, 1))
+    end, before = period.end, years_before(period.end, 1)
     rows = []
     for unit in loaded.units:
-        r = four_rates(_in(unit, at_end), _in(unit, before), end)
+        r = four_rates(loaded.states_in(unit, end), loaded.states_in(unit, before), end)
         rows.append(
             _unit(unit)
             | {
@@ -111,13 +107,12 @@ def _funnel(loaded: Loaded, period: Period) -> list[Table]:
     for unit in loaded.units:
         f = funnel([p for p in proposals if unit.holds(site_of.get(p.worker_id))], period.end)
         row = _unit(unit) | {key: n for (key, _), n in zip(steps, f.steps, strict=True)}
-        settled = f.steps[-1] - f.pending
         row |= {
             "retained": f.retained_3_months,
             "pending": f.pending,
             "declined": f.declined,
             "hire_rate": _rate(Ratio(f.steps[-1], f.steps[0])),
-            "retained_rate": _rate(Ratio(f.retained_3_months, settled)),
+            "retained_rate": _rate(f.retention),
         }
         rows.append(row)
     columns = [
@@ -184,9 +179,8 @@ def _retention(loaded: Loaded, period: Period) -> list[Table]:
 def _coverage(loaded: Loaded, period: Period) -> list[Table]:
     rows = []
     for day in coverage_days(period.start, period.end):
-        states = loaded.states(day)
         for unit in loaded.units:
-            ratio = coverage(_in(unit, states))
+            ratio = coverage(loaded.states_in(unit, day))
             rows.append(
                 _unit(unit)
                 | {
@@ -325,6 +319,9 @@ def _relief(loaded: Loaded, period: Period, options: Options) -> Table:
     return Table(name="relief", title=f"失业救助对象（客观原因未就业满 {options.days} 天）", columns=columns, rows=rows)
 
 
+_NO_START = "台账记为公益性岗位，但无上岗记录：请核实上岗日期和聘期并补录上岗"
+
+
 def _terms(loaded: Loaded, period: Period, options: Options) -> Table:
     people = {p.worker_id: p for p in loaded.records.people}
     numbers = _numbers(loaded)
@@ -343,6 +340,19 @@ def _terms(loaded: Loaded, period: Period, options: Options) -> Table:
                 "months": t.term_months,
                 "ends_on": t.ends_on.isoformat(),
                 "days_left": t.days_left,
+                "note": "",
+            }
+        )
+    for m in welfare_without_start(loaded.states(period.end), loaded.records.hires, period.end):
+        p = m.person
+        rows.append(
+            {
+                "site": loaded.site_name(loaded.household_site().get(p.household_id)),
+                "household": numbers.get(p.household_id, ""),
+                "name": p.name,
+                "id_mask": p.id_mask,
+                **dict.fromkeys(("post", "employer", "hired_on", "months", "ends_on", "days_left")),
+                "note": _NO_START,
             }
         )
     columns = [
@@ -356,10 +366,11 @@ def _terms(loaded: Loaded, period: Period, options: Options) -> Table:
         _c("months", "期限（月）"),
         _c("ends_on", "到期日", "date"),
         _c("days_left", "距到期天数（负数为已到期）"),
+        _c("note", "备注", "text"),
     ]
     return Table(
         name="welfare_term",
-        title=f"公益性岗位到期提醒（{options.within} 天内到期或已到期）",
+        title=f"公益性岗位到期提醒（{options.within} 天内到期或已到期；上岗日期不详者列后）",
         columns=columns,
         rows=rows,
     )

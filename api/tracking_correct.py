@@ -4,10 +4,12 @@ the one corrected, with the match (and what followed from the event) brought in 
 - *Taking back* (``void``) the latest step: the match returns to the stage before it. A hire taken back gives
   its place back and the worker their former status (an alert follows if the household is left without work);
   a separation taken back takes the place again if it had been given back (``Conflict`` when the posting is
-  full by now) and the worker is at work again (the household's alert is cleared).
+  full by now) and the worker is at work again (the household's alert is cleared). Follow-up visits standing on
+  the step go with it: every visit of a hire taken back, the visit that recorded a separation taken back.
 - *Amending* values: a hire's start date, wage, contract or place; a separation's date or reason; a refusal's
   reason; an offer's or a follow-up's wage. The match's dates follow, so the ranking model's outcomes
-  (``matcher.outcome`` reads ``hired_on`` and ``separated_on``) are the corrected ones.
+  (``matcher.outcome`` reads ``hired_on`` and ``separated_on``) are the corrected ones; while the hire goes on,
+  the worker's income and workplace follow too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from api.tracking_effects import Effects, employment_status_for, hire_status
+from models.base import utcnow
 from models.errors import Conflict, InvalidInput
 from models.match import MatchEvent
 from models.pipeline import EventKind, event_kind, separation_reason
@@ -53,8 +56,28 @@ def correct(
     if target.id in voided:
         raise Conflict("该事件已被撤销，不能再更正。")
     if correction.void:
-        return _void(effects, row, target, events, voided)
+        detail = _void(effects, row, target, events, voided)
+        _void_visits(effects, row, target, events, voided, correction.reason)
+        return detail
     return _amend(effects, row, target, correction)
+
+
+def _void_visits(
+    effects: Effects, row: MatchRow, target: MatchEvent, events: list[MatchEvent], voided: set[int], reason: str
+) -> None:
+    """The follow-up visits that stood on the step taken back are taken back with it (each by a correction
+    event of its own): all visits of a hire taken back, the visit that recorded a separation taken back. Else
+    the month would stay recorded (absent from the follow-up list, refused when recorded again) and the visit
+    would keep saying the worker left."""
+    visits = [e for e in events if event_kind(e) is EventKind.CHECKPOINT and e.id not in voided]
+    if target.stage == M.SEPARATED.value:
+        visits = [e for e in visits if (e.detail or {}).get("still_employed") is False]
+    elif target.stage != M.HIRED.value:
+        return
+    for visit in visits:
+        detail = {"kind": "correction", "reason": reason, "void": True, "with": target.id}
+        effects.repo.add(MatchEvent(match_id=row.match.id, stage=row.match.stage, at=utcnow(), actor=effects.actor,
+                                    detail=detail, corrects_id=visit.id))  # fmt: skip
 
 
 def _void(
@@ -76,7 +99,10 @@ def _void(
             effects.take_place(row)
         match.separated_on, match.separation_reason = None, None
         posting = PostingRepository(effects.session).posting(row.posting.id)
-        status = hire_status(events) or employment_status_for(row, public_welfare=posting.public_welfare is not None)
+        welfare = posting.public_welfare is not None
+        status = hire_status(e for e in events if e.id not in voided) or employment_status_for(
+            row, public_welfare=welfare
+        )
         effects.employ(row, EmploymentStatus.of(status), None if match.wage is None else int(match.wage), None)
     elif target.stage == M.DECLINED.value:
         match.declined_reason = None
@@ -135,3 +161,5 @@ def _apply(effects: Effects, row: MatchRow, kind: str, given: dict[str, Any]) ->
         match.declined_reason = given["declined_reason"]
     if "wage" in given and kind in (M.HIRED.value, "checkpoint") and match.stage == M.HIRED.value:
         effects.set_income(row, int(given["wage"]), None)
+    if "place" in given and kind == M.HIRED.value and match.stage == M.HIRED.value:
+        effects.set_place(row, str(given["place"]))

@@ -118,6 +118,10 @@ class Effects:
                              monthly_income=0)  # fmt: skip
         self.raise_if_jobless(row, reason)
 
+    def set_place(self, row: MatchRow, place: str) -> None:
+        """A hire's workplace corrected: the worker's record follows."""
+        self._set_worker(row, employment_place=place)
+
     def set_income(self, row: MatchRow, wage: int, status: str | None) -> None:
         """A follow-up found the worker at work: income, and a job status if the record had lost it."""
         fields: dict[str, Any] = {"monthly_income": wage}

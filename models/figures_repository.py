@@ -82,10 +82,11 @@ class HouseholdRecord:
 class PersonRecord:
     """A person of the ledger with the current values of the fields the figures read.
 
-    ``recorded_on``: the first day the ledger holds the person (the earlier of the ledger date and the day the
-    record was written). ``trained_on``: the first training on record (a record without a date counts from
-    ``recorded_on``); None: never trained. ``certificate_expiries``: one item per certificate (None: does not
-    expire). ``certified_by_training``: a training on record gave a certificate."""
+    ``recorded_on``: the first day the ledger holds the person: the earliest of the day written, ``as_of`` and
+    the ledger date of the import that last changed them (a hire or a correction moves ``as_of`` on).
+    ``trained_on``: the first training on record (one without a date counts from ``recorded_on``); None: never
+    trained. ``certificate_expiries``: one per certificate (None: no expiry). ``certified_by_training``: a
+    training on record gave a certificate."""
 
     worker_id: int
     household_id: int
@@ -167,10 +168,18 @@ class WelfarePostRow:
     closed_on: dt.date | None
 
 
+def _utc_day(value: dt.datetime) -> dt.date:
+    """The UTC day of a stored time: PostgreSQL hands times back in the session's time zone, SQLite in UTC."""
+    return (value.astimezone(dt.UTC) if value.tzinfo else value).date()
+
+
 def _day(value: dt.datetime | dt.date | None) -> dt.date | None:
-    if value is None:
-        return None
-    return value.date() if isinstance(value, dt.datetime) else value
+    return _utc_day(value) if isinstance(value, dt.datetime) else value
+
+
+def _utc(day: dt.date) -> dt.datetime:
+    """The start of ``day`` (UTC) as a bound: a naive one would be read in the PostgreSQL session's zone."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
 def _chunks(items: list[int], size: int = 900) -> Iterable[list[int]]:
@@ -190,11 +199,6 @@ class FiguresRepository:
         query = select(SettlementSite.id, SettlementSite.name, SettlementSite.county_adcode)
         query = query.where(self._in(SettlementSite.id, site_ids)).order_by(SettlementSite.id)
         return [SiteInfo(*row) for row in self.session.execute(query)]
-
-    def site_by_name(self, name: str) -> SiteInfo | None:
-        query = select(SettlementSite.id, SettlementSite.name, SettlementSite.county_adcode)
-        row = self.session.execute(query.where(SettlementSite.name == name)).first()
-        return SiteInfo(*row) if row is not None else None
 
     def households(self, site_ids: frozenset[int] | None) -> list[HouseholdRecord]:
         query = select(Household.id, Household.site_id, Household.number, Household.head_name, Household.category)
@@ -221,8 +225,10 @@ class FiguresRepository:
                 Worker.not_working_reason,
                 Worker.as_of,
                 Worker.created_at,
+                ImportBatch.as_of,
             )
             .join(Household, Household.id == Worker.household_id)
+            .outerjoin(ImportBatch, (ImportBatch.id == Worker.last_batch_id) & (ImportBatch.kind == "ledger"))
             .where(self._in(Household.site_id, site_ids))
             .order_by(Worker.id)
         )
@@ -231,8 +237,8 @@ class FiguresRepository:
         trainings, certified = self._trainings(ids)
         certificates = self._certificates(ids)
         people = []
-        for *values, as_of, created_at in rows:
-            recorded = min(d for d in (as_of, _day(created_at)) if d is not None)
+        for *values, as_of, created_at, batch_as_of in rows:
+            recorded = min(d for d in (as_of, _day(created_at), batch_as_of) if d is not None)
             first = trainings.get(values[0], dt.date.max)
             trained_on = None if first == dt.date.max else (first if first != dt.date.min else recorded)
             people.append(
@@ -289,7 +295,7 @@ class FiguresRepository:
         )
         out = []
         for worker_id, field, old, new, as_of, changed_at in self.session.execute(query):
-            on = as_of if as_of is not None else changed_at.date()
+            on = as_of if as_of is not None else _utc_day(changed_at)
             out.append(ChangeRow(worker_id, field, old, new, on))
         return out
 
@@ -336,7 +342,6 @@ class FiguresRepository:
         if voided:
             steps = steps.where(MatchEvent.id.notin_(voided))
         furthest = steps.group_by(MatchEvent.match_id).subquery()
-        upper = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
         query = (
             select(
                 Match.id,
@@ -352,13 +357,13 @@ class FiguresRepository:
             .outerjoin(furthest, furthest.c.match_id == Match.id)
             .where(
                 self._in(Household.site_id, site_ids),
-                Match.proposed_at >= dt.datetime.combine(start, dt.time()),
-                Match.proposed_at < upper,
+                Match.proposed_at >= _utc(start),
+                Match.proposed_at < _utc(end + dt.timedelta(days=1)),
             )
             .order_by(Match.id)
         )
         return [
-            ProposalRow(mid, wid, proposed.date(), stage, int(event), hired, separated)
+            ProposalRow(mid, wid, _utc_day(proposed), stage, int(event), hired, separated)
             for mid, wid, proposed, stage, event, hired, separated in self.session.execute(query)
         ]
 

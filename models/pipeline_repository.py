@@ -208,29 +208,32 @@ class PipelineRepository:
         return [_match_row(r) for r in self.session.execute(query.order_by(Match.hired_on, Match.id))]
 
     def checkpoint_months(self, match_ids: Collection[int]) -> dict[int, set[int]]:
-        """The follow-up months already recorded per match (events whose detail has a month)."""
+        """The follow-up months already recorded per match (events whose detail has a month), leaving out
+        visits a correction took back."""
         out: dict[int, set[int]] = {}
         ids = list(match_ids)
         for start in range(0, len(ids), 1000):
-            query = select(MatchEvent.match_id, MatchEvent.detail).where(
-                MatchEvent.match_id.in_(ids[start : start + 1000]), MatchEvent.corrects_id.is_(None)
+            query = select(MatchEvent.id, MatchEvent.match_id, MatchEvent.detail, MatchEvent.corrects_id).where(
+                MatchEvent.match_id.in_(ids[start : start + 1000])
             )
-            for match_id, detail in self.session.execute(query):
+            rows = list(self.session.execute(query))
+            voided = {target for _, _, detail, target in rows if target is not None and _voids(detail)}
+            for event_id, match_id, detail, target in rows:
                 month = _month(detail)
-                if month is not None:
+                if target is None and month is not None and event_id not in voided:
                     out.setdefault(match_id, set()).add(month)
         return out
 
     # -- broker attribution ------------------------------------------------------------------------
     def hires_between(self, start: dt.date, end: dt.date, site_ids: frozenset[int] | None) -> list[HireRow]:
         """Hires with a start date in [``start``, ``end``) of workers of the sites (imported history left out),
-        with the actor of each match's first ``hired`` event."""
-        first_hire = (
-            select(MatchEvent.match_id, func.min(MatchEvent.id).label("event_id"))
-            .where(MatchEvent.stage == MatchStage.HIRED.value, MatchEvent.corrects_id.is_(None))
-            .group_by(MatchEvent.match_id)
-            .subquery()
+        with the actor of each match's first ``hired`` event not taken back."""
+        hired = select(MatchEvent.match_id, func.min(MatchEvent.id).label("event_id")).where(
+            MatchEvent.stage == MatchStage.HIRED.value, MatchEvent.corrects_id.is_(None)
         )
+        if voided := self._voided():  # a hire taken back was recorded by no one: the one that stands counts
+            hired = hired.where(MatchEvent.id.not_in(voided))
+        first_hire = hired.group_by(MatchEvent.match_id).subquery()
         query = (
             select(Match, MatchEvent.actor, SettlementSite.id)
             .join(Worker, Match.worker_id == Worker.id)
@@ -244,6 +247,11 @@ class PipelineRepository:
             query = query.where(condition)
         return [HireRow(m, actor, site) for m, actor, site in self.session.execute(query.order_by(Match.id))]
 
+    def _voided(self) -> list[int]:
+        """Events a correction took back (``{"void": true}``); rare, so read in full."""
+        query = select(MatchEvent.corrects_id, MatchEvent.detail).where(MatchEvent.corrects_id.is_not(None))
+        return sorted({int(target) for target, detail in self.session.execute(query) if _voids(detail)})
+
     def brokers(self, usernames: Collection[str]) -> dict[str, str]:
         """Broker accounts among ``usernames``: user name -> display name."""
         if not usernames:
@@ -252,6 +260,10 @@ class PipelineRepository:
             Account.username.in_(list(usernames)), Account.role == Role.BROKER.value
         )
         return {u: d for u, d in self.session.execute(query)}
+
+
+def _voids(detail: Any) -> bool:
+    return isinstance(detail, dict) and bool(detail.get("void"))
 
 
 def _month(detail: Any) -> int | None:

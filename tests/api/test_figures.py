@@ -8,7 +8,14 @@ from decimal import Decimal
 import pytest
 
 from api.figures_flow import durations, funnel, kaplan_meier, retention_at, welfare_use
-from api.figures_lists import add_months, relief_candidates, training_gap, welfare_terms, zero_employment
+from api.figures_lists import (
+    add_months,
+    relief_candidates,
+    training_gap,
+    welfare_terms,
+    welfare_without_start,
+    zero_employment,
+)
 from api.figures_rates import coverage, coverage_days, four_rates
 from api.figures_state import Records, household_states, person_state
 from models.figures_repository import ChangeRow, HireRow, HouseholdRecord, PersonRecord, ProposalRow, WelfarePostRow
@@ -91,6 +98,20 @@ def test_the_funnel_counts_each_match_up_to_the_furthest_step_it_reached() -> No
     assert (f.retained_3_months, f.pending, f.declined) == (1, 1, 2)
 
 
+def test_the_3_month_retention_rate_is_over_hires_whose_3_months_are_decided_on_the_end() -> None:
+    day = dt.date(2026, 1, 10)
+    rows = [
+        ProposalRow(1, 1, day, "hired", 5, dt.date(2026, 2, 1), None),  # 149 days at work on END: retained
+        ProposalRow(2, 2, day, "separated", 5, dt.date(2026, 2, 1), dt.date(2026, 3, 1)),  # left after 28 days
+        ProposalRow(3, 3, day, "hired", 5, dt.date(2026, 6, 1), None),  # 29 days: too new to tell
+        ProposalRow(4, 4, day, "hired", 5, dt.date(2026, 7, 6), None),  # proposed in the period, started after END
+    ]
+    f = funnel(rows, END)
+    assert f.steps[-1] == 4 and (f.retained_3_months, f.pending) == (1, 1)
+    # one of the two hires whose 90 days are over: 50%, not 1 of 3 (the July start is no failure)
+    assert (f.retention.numerator, f.retention.denominator) == (1, 2)
+
+
 # one person's situation -------------------------------------------------------------------------------------
 def test_the_ledger_value_on_a_past_day_is_rebuilt_from_the_change_log() -> None:
     p = person(1, 1, employment_status="county", monthly_income=4000)
@@ -159,6 +180,20 @@ def test_income_growth_leaves_out_households_without_a_record_a_year_before() ->
     assert rates.income_growth.value is None
 
 
+def test_income_growth_does_not_compare_a_household_the_ledger_did_not_hold_a_year_before() -> None:
+    # the ledger holds household 1 from 2026-01-01; a year before END only person 1's placement was on record
+    people = [
+        person(1, 1, recorded_on=dt.date(2026, 1, 1)),
+        person(2, 1, recorded_on=dt.date(2026, 1, 1), employment_status="county", monthly_income=3000),
+    ]
+    hires = [hire(1, 1, dt.date(2025, 1, 1), wage=Decimal(2000))]  # fmt: skip
+    records = Records([household(1)], people, (), hires)
+    rates = four_rates(household_states(records, END), household_states(records, dt.date(2025, 6, 30)), END)
+    # 2,000 then (person 2's income unknown) against 5,000 now is no rise to report: no baseline
+    assert (rates.income_growth.numerator, rates.income_growth.denominator) == (0, 0)
+    assert rates.households_without_baseline == 1
+
+
 def test_household_coverage_and_the_zero_employment_list() -> None:
     states = household_states(_city(), END)
     assert (coverage(states).numerator, coverage(states).denominator) == (2, 3)
@@ -215,6 +250,23 @@ def test_public_welfare_terms_ending_soon_or_already_ended() -> None:
         (2, dt.date(2026, 6, 1), -29), (1, dt.date(2026, 7, 31), 31),
     ]  # fmt: skip
     assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+
+
+def test_public_welfare_holders_known_only_from_the_ledger_are_listed_apart_not_left_out() -> None:
+    people = [
+        person(1, 1, employment_status="public_welfare"),  # the ledger says 公益性岗位; no placement on record
+        person(2, 1, employment_status="public_welfare"),  # placed in the post through Anye: in the dated list
+        person(3, 2, employment_status="public_welfare"),  # left it: a later separation overrides the ledger
+        person(4, 2, employment_status="county"),
+    ]
+    hires = [
+        hire(1, 2, dt.date(2023, 8, 1), public_welfare=True, term_months=36),
+        hire(2, 3, dt.date(2023, 1, 1), dt.date(2026, 1, 1), public_welfare=True),
+    ]
+    records = Records([household(1), household(2)], people, (), hires)
+    assert [t.hire.worker_id for t in welfare_terms(hires, END, within=60)] == [2]
+    unknown = welfare_without_start(household_states(records, END), hires, END)
+    assert [m.person.worker_id for m in unknown] == [1]
 
 
 def test_public_welfare_post_use_counts_posts_open_in_the_period_and_holders_on_the_end() -> None:

@@ -5,12 +5,14 @@ Added to the world (T = the day the world is built; rates as of T, the year befo
 
 - 李秀英 (A1-1) placed T−500 at 2,000 a month, left T−200 (企业减员); 张伟 (A1-2) placed T−400 at 3,000, left
   T−30 (合同到期); 赵丽 (A1-2) proposed T−300, contacted, declined; 刘强 (A2-1) placed T−340 in a 12-month
-  public-welfare post at A2.
-- 李秀英 and 张伟 wish training; 张伟 was trained T−100; 王建国 earns 4,500 a month by the ledger.
+  public-welfare post at A2; 马军 (A2-2) holds a public-welfare post by the ledger only (no start on record).
+- 李秀英 and 张伟 wish training; 张伟 was trained T−100; 王建国 earns 4,500 a month by the ledger, 1,500 before
+  a change recorded T−100; the ledger holds household A1-1 since T−400, A1-2 only since T.
 
 Site A1 by hand: labour 5 (王建国, 李秀英, 王小明, 张伟, 赵丽); training 1/2; certificates 2/5 (王建国's 焊工证,
-张伟's C1); employed 1/5 (王建国); income A1-1 4,500 against 2,000 a year before (risen), A1-2 0 against
-3,000 (not): 1/2. A1-2 has labour and no one employed.
+张伟's C1); employed 1/5 (王建国); income A1-1 4,500 against 1,500 + 2,000 (李秀英's placement) a year before
+(risen); A1-2 was not on the ledger a year before (张伟's placement alone is no household income): 1/1, one
+without a baseline. A1-2 has labour and no one employed.
 """
 
 from __future__ import annotations
@@ -26,17 +28,21 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli import app as cli
 from api.settings import Settings
+from models.batch import ImportBatch
 from models.db import build_engine, build_session_factory, session_scope
+from models.history import WorkerChange
+from models.household import Household
 from models.match import Match, MatchEvent
 from models.posting import Posting, PublicWelfareJob
 from models.training import TrainingRecord
 from models.worker import Worker
+from tests.api.openings_world import open_posting, staff
 from tests.api.world import SECRET_KEY, World, database_url_of, sign_in, world_app
 
 runner = CliRunner()
@@ -75,6 +81,13 @@ def _track(database_url: str, world: World) -> None:
         ids = [p["li_xiuying"].id, p["zhang_wei"].id]
         session.execute(update(Worker).where(Worker.id.in_(ids)).values(training_wish=True))
         session.execute(update(Worker).where(Worker.id == p["wang_jianguo"].id).values(monthly_income=4500))
+        ma_jun = update(Worker).where(Worker.id == p["ma_jun"].id)
+        session.execute(ma_jun.values(employment_status="public_welfare"))  # by the ledger only: no placement
+        a1_1 = [p[k].id for k in ("wang_jianguo", "li_xiuying", "wang_xiaoming")]
+        session.execute(update(Worker).where(Worker.id.in_(a1_1)).values(as_of=day(400)))  # on the ledger since
+        session.add(WorkerChange(worker_id=p["wang_jianguo"].id, actor="test", field="monthly_income",
+                                 old_value="1500", new_value="4500",
+                                 changed_at=dt.datetime.combine(day(100), dt.time(9), tzinfo=dt.UTC)))  # fmt: skip
         session.add(TrainingRecord(worker_id=p["zhang_wei"].id, trade="汽车驾驶", attended_on=day(100),
                                    certified=False, source_text="汽车驾驶"))  # fmt: skip
         factory = _posting(session, world, "包装工")
@@ -115,7 +128,7 @@ def test_rates_funnel_and_retention_of_a_site_are_the_hand_checked_ones(tracked:
         a1 = _rows(rates.json())["幸福小区"]
         assert (a1["labour"], a1["training_wish"], a1["trained"], a1["training_rate"]) == (5, 2, 1, 0.5)
         assert (a1["certified"], a1["certificate_rate"], a1["employed"], a1["employment_rate"]) == (2, 0.4, 1, 0.2)
-        assert (a1["compared"], a1["income_rose"], a1["income_growth_rate"], a1["no_baseline"]) == (2, 1, 0.5, 0)
+        assert (a1["compared"], a1["income_rose"], a1["income_growth_rate"], a1["no_baseline"]) == (1, 1, 1.0, 1)
         assert any(d["name"] == "参训率" and "有培训意愿" in d["denominator"] for d in rates.json()["definitions"])
         funnel = _rows(client.get("/reports/funnel", params={"start": start}, headers=headers).json())["幸福小区"]
         steps = [funnel[s] for s in CHAIN]
@@ -156,7 +169,10 @@ def test_the_lists_site_staff_act_on(tracked: Tracked) -> None:
         assert {r["name"] for r in sooner["rows"]} == {"李秀英", "张伟"}
         assert all("*" in r["id_mask"] for r in sooner["rows"])
         terms = client.get("/reports/lists/welfare_term", headers=county).json()["tables"][0]["rows"]
-        assert [(r["name"], r["post"], r["months"]) for r in terms] == [("刘强", "小区保洁", 12)]
+        assert [(r["name"], r["post"], r["months"], r["note"]) for r in terms] == [
+            ("刘强", "小区保洁", 12, ""),
+            ("马军", None, None, "台账记为公益性岗位，但无上岗记录：请核实上岗日期和聘期并补录上岗"),
+        ]
         assert client.get("/reports/lists/welfare_term", headers=broker).json()["tables"][0]["rows"] == []
         welfare = _rows(client.get("/reports/welfare", headers=county).json())["和谐家园"]
         assert (welfare["posts"], welfare["places"], welfare["filled"], welfare["holders"]) == (1, 3, 1, 1)
@@ -183,7 +199,7 @@ def test_the_workbook_has_a_title_the_period_chinese_headers_the_values_and_the_
     assert headers_row[:2] == ["统计单位", "层级"] and "参训率" in headers_row and "增收率" in headers_row
     values = dict(zip(headers_row, [c.value for c in sheet[4]], strict=True))
     assert (values["统计单位"], values["参训率"], values["持证率"], values["就业率"], values["增收率"]) == (
-        "幸福小区", 0.5, 0.4, 0.2, 0.5,
+        "幸福小区", 0.5, 0.4, 0.2, 1.0,
     )  # fmt: skip
     assert sheet.cell(4, headers_row.index("就业率") + 1).number_format == "0.0%"
     terms = {row[0].value: row for row in book["指标说明"].iter_rows(min_row=4)}
@@ -228,12 +244,70 @@ def test_a_step_a_correction_took_back_is_not_counted_in_the_funnel(database_url
         match = session.get(Match, hire.match_id)
         assert match is not None
         match.stage = "offered"
+        # ... and taken back
         session.add(MatchEvent(match_id=hire.match_id, stage="offered", at=hire.at, actor="broker_a",
                                detail={"kind": "correction", "void": True, "reason": "登记错了"},
-                               corrects_id=hire.id))  # fmt: skip  ... and taken back
+                               corrects_id=hire.id))  # fmt: skip
     engine.dispose()
     start = (world.today - dt.timedelta(days=60)).isoformat()
     with TestClient(create_app(settings)) as client:
         body = client.get("/reports/funnel", params={"start": start}, headers=sign_in(client, "city_admin")).json()
     funnel = _rows(body)["幸福小区"]
     assert [funnel[s] for s in CHAIN] == [1, 1, 1, 1, 1, 0]
+
+
+def test_a_hire_recorded_later_does_not_take_the_worker_off_an_earlier_ledger_day(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The ledger of site A1 dated T-60 was imported on T-50; a hire recorded today moves the worker's record
+    date to today, yet the figures of T-55 still count them (as of that ledger)."""
+    settings, world = world_app(database_url)
+    t = world.today
+    engine = build_engine(database_url)
+    with session_scope(build_session_factory(engine)) as session:
+        batch = ImportBatch(kind="ledger", file_name="幸福小区台账.xlsx", file_sha256="0" * 64, actor="test",
+                            as_of=t - dt.timedelta(days=60))  # fmt: skip
+        session.add(batch)
+        session.flush()
+        a1 = [h for (h,) in session.execute(select(Household.id).where(Household.site_id == world.sites["A1"]))]
+        imported = dt.datetime.combine(t - dt.timedelta(days=50), dt.time(9), tzinfo=dt.UTC)
+        session.execute(update(Worker).where(Worker.household_id.in_(a1)).values(
+            as_of=t - dt.timedelta(days=60), created_at=imported, last_batch_id=batch.id))  # fmt: skip
+    engine.dispose()
+    params = {"site": "幸福小区", "end": (t - dt.timedelta(days=55)).isoformat()}
+    with TestClient(create_app(settings.model_copy(update={"var_dir": tmp_path}))) as client:
+        broker = sign_in(client, "broker_a")
+        assert _rows(client.get("/reports/rates", params=params, headers=broker).json())["幸福小区"]["labour"] == 5
+        posting = open_posting(client, staff(client), world.employer_id)["id"]
+        match = client.post("/matches", json={"worker_id": world.people["wang_jianguo"].id, "posting_id": posting},
+                            headers=broker).json()["id"]  # fmt: skip
+        steps: list[tuple[str, dict[str, Any]]] = [
+            ("interested", {"worker_agreed": True}),
+            ("offered", {}),
+            ("hired", {"on": (t - dt.timedelta(days=10)).isoformat(), "wage": 4000, "contract_kind": "劳动合同"}),
+        ]
+        for stage, body in steps:
+            step = client.post(f"/matches/{match}/events", json={"stage": stage, **body}, headers=broker)
+            assert step.status_code == 200, step.text
+        after = _rows(client.get("/reports/rates", params=params, headers=broker).json())["幸福小区"]
+    assert after["labour"] == 5
+
+
+def test_the_funnel_counts_a_proposal_on_its_day_whatever_the_time_zone_of_the_database(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A PostgreSQL server set to 北京时间 answers the same as SQLite: a proposal at 20:00 UTC counts on that day."""
+    shanghai = "%20-ctimezone%3DAsia/Shanghai" if database_url.startswith("postgresql") else ""
+    settings, world = world_app(database_url + shanghai)
+    day = world.today - dt.timedelta(days=20)
+    engine = build_engine(database_url + shanghai)
+    with session_scope(build_session_factory(engine)) as session:
+        posting = _posting(session, world, "包装工")
+        at = dt.datetime.combine(day, dt.time(20), tzinfo=dt.UTC)  # 04:00 the next day in Beijing
+        session.add(Match(worker_id=world.people["zhang_wei"].id, posting_id=posting.id, source="broker",
+                          proposed_at=at, stage="proposed", stage_at=at))  # fmt: skip
+    engine.dispose()
+    params = {"start": day.isoformat(), "end": day.isoformat()}
+    with TestClient(create_app(settings.model_copy(update={"var_dir": tmp_path}))) as client:
+        body = client.get("/reports/funnel", params=params, headers=sign_in(client, "city_admin")).json()
+    assert _rows(body)["幸福小区"]["proposed"] == 1

@@ -42,8 +42,10 @@ def _placed(client: TestClient, headers: dict[str, str], worker_id: int, posting
     response = client.post("/matches", json={"worker_id": worker_id, "posting_id": posting_id}, headers=headers)
     assert response.status_code == 201, response.text
     match_id = int(response.json()["id"])
-    for stage, body in [("contacted", {}), ("interested", {"worker_agreed": True}), ("interview", {}),
-                        ("offered", {"wage": 4000}), ("hired", _hire_body(on))]:  # fmt: skip
+    steps: list[tuple[str, dict[str, Any]]] = [("contacted", {}), ("interested", {"worker_agreed": True}),
+                                               ("interview", {}), ("offered", {"wage": 4000}),
+                                               ("hired", _hire_body(on))]  # fmt: skip
+    for stage, body in steps:
         assert _step(client, headers, match_id, stage, **body).status_code == 200
     return match_id
 
@@ -194,6 +196,11 @@ def test_corrections_are_new_events_and_bring_the_match_in_line(client: tuple[Te
     refused = c.post(f"/matches/{match_id}/corrections", headers=broker,
                      json={"event_id": hire["id"], "reason": "写错了", "separation_reason": "工资低"})  # fmt: skip
     assert refused.status_code == 422
+    assert _worker(c, broker, wang.id)["employment_place"] == "忻府区"
+    moved_to = c.post(f"/matches/{match_id}/corrections", headers=broker,
+                      json={"event_id": hire["id"], "reason": "工作地点登记错误", "place": "原平市"})  # fmt: skip
+    assert moved_to.status_code == 200, moved_to.text
+    assert _worker(c, broker, wang.id)["employment_place"] == "原平市"  # the worker's record follows
 
     left = _step(c, broker, match_id, "separated", on=TODAY.isoformat(), reason="身体原因").json()
     assert left["stage"] == "separated" and c.get("/alerts", headers=broker).json()["total"] == 1
@@ -205,6 +212,31 @@ def test_corrections_are_new_events_and_bring_the_match_in_line(client: tuple[Te
     assert _worker(c, broker, wang.id)["employment_status"] == "county"
     assert c.get("/alerts", headers=broker).json()["total"] == 0
     assert c.get(f"/postings/{posting_id}", headers=staff(c)).json()["filled_count"] == 1
+
+
+def test_taking_back_a_separation_recorded_at_a_visit_gives_the_visit_back_to_the_followup_list(
+    client: tuple[TestClient, World],
+) -> None:
+    c, world = client
+    broker = sign_in(c, "broker_a")
+    zhang = world.people["zhang_wei"]
+    match_id = _placed(c, broker, zhang.id, _posting(c, world), TODAY - dt.timedelta(days=100))
+    left = (TODAY - dt.timedelta(days=60)).isoformat()
+    wrong = {"month": 1, "still_employed": False, "reason": "离家远", "separated_on": left}
+    assert c.post(f"/matches/{match_id}/checkpoints", json=wrong, headers=broker).status_code == 200
+    events = c.get(f"/matches/{match_id}", headers=broker).json()["events"]
+    (separation,) = [e for e in events if e["stage"] == "separated" and e["kind"] == "step"]
+    undone = c.post(f"/matches/{match_id}/corrections", headers=broker,
+                    json={"event_id": separation["id"], "reason": "回访时找错了人", "void": True})  # fmt: skip
+    assert undone.status_code == 200, undone.text
+    assert undone.json()["stage"] == "hired"
+    # the month-1 visit went with the separation: it is due again and can be recorded as it really went
+    due = c.get("/followups", headers=broker).json()["items"]
+    assert [(f["match_id"], f["month"]) for f in due] == [(match_id, 1), (match_id, 3)]
+    right = c.post(f"/matches/{match_id}/checkpoints", json={"month": 1, "still_employed": True, "wage": 4100},
+                   headers=broker)  # fmt: skip
+    assert right.status_code == 200, right.text
+    assert right.json()["match"]["stage"] == "hired" and _worker(c, broker, zhang.id)["monthly_income"] == 4100
 
 
 def test_broker_placements_that_lasted_3_and_6_months(client: tuple[TestClient, World]) -> None:
@@ -227,3 +259,25 @@ def test_broker_placements_that_lasted_3_and_6_months(client: tuple[TestClient, 
         1,
     )
     assert c.get("/reports/brokers", params=params, headers=broker).status_code == 403
+
+
+def test_a_hire_taken_back_is_credited_to_the_broker_who_recorded_the_hire_that_stands(
+    client: tuple[TestClient, World],
+) -> None:
+    c, world = client
+    posting_id = _posting(c, world)
+    applied = c.post(f"/postings/{posting_id}/interest", json={"interested": True}, headers=sign_in(c, "worker"))
+    assert applied.status_code in (200, 201), applied.text
+    match_id = applied.json()["match_id"]  # 本人报名: no broker proposed it
+    first, second = sign_in(c, "broker_a"), sign_in(c, "broker_ab")
+    assert _step(c, first, match_id, "offered").status_code == 200
+    hired = _step(c, first, match_id, "hired", **_hire_body(TODAY - dt.timedelta(days=5)))
+    assert hired.status_code == 200, hired.text
+    hire = c.get(f"/matches/{match_id}", headers=first).json()["events"][-1]
+    undone = c.post(f"/matches/{match_id}/corrections", headers=first,
+                    json={"event_id": hire["id"], "reason": "登记错了人", "void": True})  # fmt: skip
+    assert undone.status_code == 200, undone.text
+    assert _step(c, second, match_id, "hired", **_hire_body(TODAY - dt.timedelta(days=3))).status_code == 200
+    params = {"start": (TODAY - dt.timedelta(days=30)).isoformat(), "end": (TODAY + dt.timedelta(days=1)).isoformat()}
+    brokers = c.get("/reports/brokers", params=params, headers=staff(c)).json()["brokers"]
+    assert [(b["username"], b["placements"]) for b in brokers] == [("broker_ab", 1)]
