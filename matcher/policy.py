@@ -76,13 +76,14 @@ class RuleContext:
 
 
 def ages_at(birth_day: npt.ArrayLike, today: int) -> Ints:
-    """Age in whole years on ``today`` (a 29 February birthday counts from 1 March); -1 for ``NO_DATE``."""
+    """Age in whole years on ``today`` (a 29 February birthday counts from 1 March); -1 (unknown) for
+    ``NO_DATE`` and for a birth day after ``today``, which is a wrong date, not an age."""
     birth = np.asarray(birth_day, dtype=np.int64)
     known = birth != NO_DATE
     b_year, b_md = _calendar_of(np.where(known, birth, 0))
     t_year, t_md = _calendar_of(np.array([int(today)], dtype=np.int64))
     age = t_year - b_year - (t_md < b_md)
-    return np.where(known, age, -1).astype(np.int32)
+    return np.where(known & (age >= 0), age, -1).astype(np.int32)
 
 
 _CALENDAR_FROM, _CALENDAR_TO = -25567, 47482  # 1900-01-01 .. 2100-01-01

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from matcher import eligibility as el
 from matcher.eligibility import Rule
 from matcher.frame import PostingFrame
-from matcher.geo import EARTH_RADIUS_KM
+from matcher.geo import great_circle_km
 from matcher.jit import compiled, inlined
 from matcher.policy import Flags, RuleContext
 from matcher.statics import (
@@ -180,21 +180,16 @@ def _screen_postings(
 
 
 def place_distances(statics: WorkerStatics, postings: PostingFrame, p: int) -> npt.NDArray[np.float64]:
-    """Km from posting row ``p`` to each of ``statics.places`` (nan without coordinates): ``haversine_km`` in
-    one compiled loop (a dozen numpy calls over a few dozen places cost more than the rules over everyone)."""
+    """Km from posting row ``p`` to each of ``statics.places`` (nan without coordinates), in one compiled loop
+    (a dozen numpy calls over a few dozen places cost more than the rules over everyone)."""
     return _distances(statics.places, float(postings.longitude[p]), float(postings.latitude[p]))
 
 
 @compiled
 def _distances(places: npt.NDArray[np.float32], longitude: float, latitude: float) -> npt.NDArray[np.float64]:
     out = np.empty(len(places))
-    lam2, phi2 = np.radians(np.float64(longitude)), np.radians(np.float64(latitude))
     for i in range(len(places)):
-        lam1, phi1 = np.radians(np.float64(places[i, 0])), np.radians(np.float64(places[i, 1]))
-        h = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
-        if h == h:  # nan (no coordinates) stays nan
-            h = min(max(h, 0.0), 1.0)
-        out[i] = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
+        out[i] = great_circle_km(np.float64(places[i, 0]), np.float64(places[i, 1]), longitude, latitude)
     return out
 
 

@@ -155,9 +155,9 @@ class WorkerStatics:
             place_wish = a.place[rows].astype(np.int64) * len(PLACE_ORDER) + a.wish[rows]
             packed = (
                 a.flags[rows].astype(np.int64)
-                | (np.minimum(a.age[rows], MAX_AGE).astype(np.int64) + 1) << AGE_AT
+                | (np.clip(a.age[rows], -1, MAX_AGE).astype(np.int64) + 1) << AGE_AT
                 | (a.sex[rows].astype(np.int64) + 1) << SEX_AT
-                | np.minimum(a.terms[rows], 127).astype(np.int64) << TERMS_AT
+                | np.clip(a.terms[rows], 0, 127).astype(np.int64) << TERMS_AT
                 | place_wish << PLACE_AT
             )
             found = Candidates(rows, packed, a.county[rows])

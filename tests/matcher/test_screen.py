@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
 from matcher.eligibility import RULES, Rule, evaluate
 from matcher.features import occupation_levels
 from matcher.frame import Demand, PostingFrame, WorkerFrame
+from matcher.geo import haversine_km
 from matcher.index import TextIndex
 from matcher.policy import RuleContext, certificates_held, pair_distance_km
 from matcher.screen import screen, screen_postings
@@ -15,6 +18,7 @@ from matcher.statics import PostingStatics, WorkerStatics
 from models.vocab import Health, LabourCapacity, PlaceRange, PostingStatus, Sex
 from tests.matcher.frames import (
     TAIYUAN_COUNTY,
+    TODAY,
     XINFU_COUNTY,
     YUANPING,
     YUANPING_COUNTY,
@@ -105,6 +109,30 @@ def test_screening_random_people_and_openings_finds_the_same_pairs_as_every_rule
         _same_as_every_rule(w, p, ctx, (rule,))
     # a county may leave rules out: the others still apply, and only those
     _same_as_every_rule(w, p, ctx, tuple(r for r in RULES if r.name not in {"labour", "place_wish"}))
+
+
+def test_a_birth_day_after_today_is_an_unknown_age_for_the_rules_and_the_screen_alike() -> None:
+    vocabs = Vocabs()
+    future = (TODAY + dt.timedelta(days=400)).isoformat()  # would be an age of -2
+    w = workers(vocabs, W(), W(birth=future), W())
+    p = postings(vocabs, P(), P(age_min=18, age_max=45))
+    ctx = vocabs.context()
+    assert WorkerStatics(w, ctx.today, ctx.policy).age.tolist() == [35, -1, 35]
+    for rules in (RULES, tuple(r for r in RULES if r.name != "working_age")):  # unmasked by the legal age
+        for _ in range(3):  # a wrong packed age once read memory out of bounds, differently each run
+            _same_as_every_rule(w, p, ctx, rules)
+
+
+def test_a_wish_limit_at_exactly_the_distance_is_judged_alike_by_the_rules_and_the_screen() -> None:
+    vocabs = Vocabs()
+    home, work = (110.17839813232422, 36.08039474487305), (112.73, 38.42)
+    limit = float(haversine_km(np.float32(home[0]), np.float32(home[1]), np.float32(work[0]), np.float32(work[1])))
+    ctx = vocabs.context(wish_km=(10.0, limit, 150.0, 500.0, float("inf")))
+    w = workers(vocabs, W(), W(place=home, wish_place=PlaceRange.COUNTY))
+    p = postings(vocabs, P(place=work))
+    _same_as_every_rule(w, p, ctx, tuple(r for r in RULES if r.name == "place_wish"))
+    statics, posting = WorkerStatics(w, ctx.today, ctx.policy), PostingStatics(p, ctx.today, ctx.policy)
+    assert screen(statics, np.ones(2, bool), posting, 0, ctx, RULES).tolist() == [0, 1]  # at the limit: in
 
 
 def test_a_rule_screening_does_not_know_still_applies() -> None:
