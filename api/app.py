@@ -15,7 +15,20 @@ from api.errors import install_error_handlers
 from api.otp import LoggingCodeSender
 from api.queue import build_queue
 from api.ratelimit import LoginLimiter
-from api.routes import audit, auth, employers, households, jobs, matches, matching, postings, reports, sites, workers
+from api.routes import (
+    audit,
+    auth,
+    employers,
+    households,
+    jobs,
+    matches,
+    matching,
+    plans,
+    postings,
+    reports,
+    sites,
+    workers,
+)
 from api.settings import Settings, load_settings
 from api.tokens import TokenStore
 from models.cache import build_cache
@@ -52,7 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(AnswerFastPath)  # cached answers of the busiest reads, before routing (see its docstring)
-    for module in (auth, sites, households, workers, employers, postings, matching, matches, jobs, audit, reports):
+    routers = (auth, sites, households, workers, employers, postings, matching, matches, plans, jobs, audit, reports)
+    for module in routers:
         app.include_router(module.router)
 
     @app.get("/health", summary="健康检查：数据库与缓存是否可用", tags=["系统"])

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from api.cli_allocate import allocate
 from api.cli_import import import_one, write_outputs
 from api.cli_matcher import candidates, evaluate, recommend, train
 from api.cli_postings import ingest_ads, ingest_employers, ingest_postings, parse_posting_cmd, postings_app
@@ -53,6 +54,7 @@ app.command("recommend")(recommend)
 app.command("train")(train)
 app.command("evaluate")(evaluate)
 app.command("worker")(worker)
+app.command("allocate")(allocate)
 console = Console()
 err = Console(stderr=True)
 

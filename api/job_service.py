@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy.orm import Session
+
 from api.accounts import Scope
+from api.allocation import PlanRequest, check_request
+from api.allocation_job import plan_payload
 from api.job_tasks import REJECTS_FILE, REPORT_FILE, import_dir, recommendations_file, uploads_dir
 from api.queue import JobInfo, JobQueue, JobStatus, not_found
 from api.settings import Settings
@@ -29,6 +33,7 @@ __all__ = [
     "store_upload",
     "submit_batch",
     "submit_ledger_import",
+    "submit_plan",
     "submit_retrain",
     "visible_job",
 ]
@@ -108,6 +113,12 @@ def submit_batch(queue: JobQueue, scope: Scope, top: int) -> JobInfo:
     administrator's counties, the whole city)."""
     sites = sorted(scope.site_ids) if scope.site_ids is not None else None
     return queue.enqueue("recommend_all", {"top": top, "site_ids": sites}, owner_account_id=scope.account_id)
+
+
+def submit_plan(queue: JobQueue, session: Session, scope: Scope, request: PlanRequest) -> JobInfo:
+    """A match-day plan (``api.allocation``), checked now (region, limits, employers) and made in the background."""
+    check_request(session, scope, request)
+    return queue.enqueue("allocate", plan_payload(scope, request), owner_account_id=scope.account_id)
 
 
 def visible_job(queue: JobQueue, scope: Scope, job_id: str) -> JobInfo:

@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.allocation_job import run_plan
 from api.changes import Changes
 from api.settings import Settings
 from ingest.ledger import PARALLEL_FROM_BYTES, FileReport, LedgerImport
@@ -45,6 +46,7 @@ __all__ = [
     "REJECTS_FILE",
     "REPORT_FILE",
     "JobContext",
+    "allocate",
     "import_dir",
     "import_ledger",
     "recommend_all",
@@ -218,8 +220,18 @@ def _recommendation_lines(
         yield {"worker_id": worker_id, "recommendations": [dataclasses.asdict(p) for p in items]}
 
 
+def allocate(context: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
+    """A match-day plan stored as a preview (``api.allocation_job``)."""
+    return run_plan(context.settings, payload)
+
+
 Task = Callable[[JobContext, dict[str, Any]], dict[str, Any]]
-TASKS: dict[str, Task] = {"import_ledger": import_ledger, "retrain": retrain, "recommend_all": recommend_all}
+TASKS: dict[str, Task] = {
+    "import_ledger": import_ledger,
+    "retrain": retrain,
+    "recommend_all": recommend_all,
+    "allocate": allocate,
+}
 
 
 def run_task(context: JobContext, kind: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -46,7 +46,12 @@ __all__ = [
 log = logging.getLogger("anye.jobs")
 
 GENERIC_FAILURE = "任务运行出错，已记录在后台任务日志中。请稍后点“重试”；如仍失败，请联系管理员并告知任务编号。"
-KIND_LABELS = {"import_ledger": "导入台账", "retrain": "重新训练排序模型", "recommend_all": "批量推荐岗位"}
+KIND_LABELS = {
+    "import_ledger": "导入台账",
+    "retrain": "重新训练排序模型",
+    "recommend_all": "批量推荐岗位",
+    "allocate": "撮合日计划",
+}
 
 
 class JobStatus(StrEnum):

@@ -34,7 +34,8 @@ from matcher.features import (
 from matcher.frame import PostingFrame, WorkerFrame, concat, take
 from matcher.geo import haversine_km
 from matcher.index import TextIndex
-from matcher.policy import Policy, RuleContext
+from matcher.plan_pairs import ScoredPairs, eligible_batches
+from matcher.policy import Flags, Policy, RuleContext, pair_distance_km
 from matcher.screen import place_distances, screen_candidates, screen_postings
 from matcher.statics import PostingStatics, WorkerStatics
 from matcher.sweep import (
@@ -226,6 +227,49 @@ class Matcher:
             text = row_scores(self.posting_text.matrix, rows, query)
             out += self._near_misses(np.full(len(rows), w), rows, text, keep, near_misses, ctx, "postings")
         return out
+
+    def score_pairs(
+        self, rows: Index, *, today: int, workers: Flags | None = None, batch: int = 1 << 18
+    ) -> ScoredPairs:
+        """Every eligible pair of posting rows ``rows`` with the workers flagged in ``workers`` (by worker row;
+        default everyone), scored as ``candidates`` scores its shortlist, in batches of about ``batch`` pairs
+        (``matcher.plan_pairs``): what a match-day plan weighs. No explanations."""
+        frame, postings = self._frames()
+        ctx = RuleContext(today, self.policy, self.names.certificates)
+        statics, posting = self._statics(frame, ctx), self._posting_statics(postings, ctx)
+        live = self.worker_text.live if workers is None else self.worker_text.live & workers
+        codes = occupation_codes(self.names.occupations).table
+        found = eligible_batches(statics, live, posting, rows, ctx, self.rules, self.worker_text.matrix, self._query,
+                                 codes, batch)  # fmt: skip
+        parts, model = [], not isinstance(self.scorer, FallbackScorer)
+        for b in found:
+            features = pair_columns(b.wi, b.pi, b.text, b.levels, b.km, statics.arrays, posting.arrays, today,
+                                    ctx.policy.commute_km, posting.age_limits, RETENTION_PRIOR)  # fmt: skip
+            model_input = features
+            if self.scorer.wants_context:
+                model_input = np.hstack([features, context_features(frame, b.wi, postings, b.pi, ctx)])
+            probability = self.scorer.probability(model_input)
+            model = probability is not None
+            score = np.asarray(probability if probability is not None else self.scorer.score(model_input), np.float32)
+            priority = features[:, _PRIORITY] != 0
+            parts.append(ScoredPairs(b.wi.astype(np.int32), b.pi.astype(np.int32), score, b.text, priority, model))
+        return ScoredPairs.joined(parts, model)
+
+    def pair_reasons(
+        self, wi: Index, pi: Index, text: npt.NDArray[np.float32], scores: npt.NDArray[np.float32], *, today: int
+    ) -> list[list[str]]:
+        """The Chinese reasons of pairs (worker row ``wi[k]``, posting row ``pi[k]``) given their text similarity
+        and scores (from ``score_pairs``), as ``candidates`` words them."""
+        frame, postings = self._frames()
+        ctx = RuleContext(today, self.policy, self.names.certificates)
+        statics, posting = self._statics(frame, ctx), self._posting_statics(postings, ctx)
+        codes = occupation_codes(self.names.occupations).table
+        levels = pair_levels(wi, pi, statics.arrays, codes, postings.occupation)
+        km = pair_distance_km(frame, wi, postings, pi)
+        features = pair_columns(wi, pi, text, levels, km, statics.arrays, posting.arrays, today, ctx.policy.commute_km,
+                                posting.age_limits, RETENTION_PRIOR)  # fmt: skip
+        return explain_texts(frame, wi, postings, pi, features, self.names, ctx, scores=scores,
+                             priority_weight=self.priority_weight, km=km)  # fmt: skip
 
     def _frames(self) -> tuple[WorkerFrame, PostingFrame]:
         if self.workers is None or self.postings is None:

@@ -9,6 +9,7 @@ from models.employer import Employer
 from models.history import WorkerChange
 from models.household import Household
 from models.match import Match, MatchEvent
+from models.match_plan import MatchPlan, MatchPlanItem
 from models.posting import Posting, PublicWelfareJob
 from models.site import SettlementSite
 from models.training import TrainingRecord
@@ -28,6 +29,8 @@ __all__ = [
     "ImportProblem",
     "Match",
     "MatchEvent",
+    "MatchPlan",
+    "MatchPlanItem",
     "Posting",
     "PublicWelfareJob",
     "SettlementSite",

@@ -53,7 +53,7 @@ Config = Annotated[Settings, Depends(get_settings)]
 
 class JobOut(BaseModel):
     id: str = Field(description="任务编号")
-    kind: str = Field(description="任务类型：import_ledger / retrain / recommend_all")
+    kind: str = Field(description="任务类型：import_ledger / retrain / recommend_all / allocate")
     kind_label: str = Field(description="任务类型（中文）")
     status: JobStatus = Field(description="状态：queued / started / finished / failed")
     status_label: str = Field(description="状态（中文）：排队中 / 运行中 / 已完成 / 失败")
@@ -63,7 +63,7 @@ class JobOut(BaseModel):
     attempts: int = Field(description="已运行次数（重试后增加）")
     result: dict[str, Any] | None = Field(description="结果（完成后）：导入的计数、模型版本和指标、推荐文件等")
     error: str | None = Field(description="失败原因（中文）；失败的任务可以重试")
-    links: dict[str, str] = Field(description="可下载的文件：导入报告、未导入的行、批量推荐结果")
+    links: dict[str, str] = Field(description="可下载的文件：导入报告、未导入的行、批量推荐结果；撮合日计划")
 
     @classmethod
     def of(cls, info: JobInfo) -> JobOut:
@@ -88,6 +88,8 @@ def _links(info: JobInfo) -> dict[str, str]:
         return {"report": f"/imports/{info.id}/report", "rejects": f"/imports/{info.id}/rejects"}
     if info.kind == "recommend_all" and info.status is JobStatus.FINISHED:
         return {"recommendations": f"/recommendations/batch/{info.id}"}
+    if info.kind == "allocate" and info.status is JobStatus.FINISHED and info.result:
+        return {"plan": f"/plans/{info.result['plan_id']}"}
     return {}
 
 

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from tests.api.openings_world import open_posting
-from tests.api.world import World, database_url_of, sign_in, world_app
+from tests.api.world import COUNTY_A, COUNTY_B, World, database_url_of, sign_in, world_app
 
 USERS = ("city_admin", "county_admin", "broker_a", "broker_b", "employer", "worker")
 
@@ -77,6 +77,8 @@ READS: list[tuple[str, str, str, Any, int]] = [
       [("broker_a", 200), ("broker_b", 404), ("employer", 403)]],
     *[(u, "GET", "/workers/me/recommendations", None, s) for u, s in [("worker", 200), ("broker_a", 403)]],
     *[(u, "GET", "/employers", None, s) for u, s in [("broker_a", 200), ("employer", 403), ("worker", 403)]],
+    *[(u, "GET", f"/plans/1{tail}", None, 403) for u in ("employer", "worker")
+      for tail in ("", "/messages", "/call-list.xlsx")],
 ]  # fmt: skip
 
 CHANGES: list[tuple[str, str, str, Any, int]] = [
@@ -91,6 +93,10 @@ CHANGES: list[tuple[str, str, str, Any, int]] = [
     *[(u, "POST", "/recommendations/batch", {"top": 3}, s) for u, s in [("employer", 403), ("worker", 403)]],
     *[(u, "POST", "posting/interest", {"interested": True}, s) for u, s in [("broker_a", 403), ("employer", 403)]],
     *[(u, "POST", "/auth/link", {"worker_id": 0}, s) for u, s in [("employer", 403), ("worker", 403)]],
+    *[(u, "POST", "/plans", {"adcode": COUNTY_A}, s) for u, s in
+      [("employer", 403), ("worker", 403), ("broker_b", 403), ("broker_a", 202)]],
+    ("county_admin", "POST", "/plans", {"adcode": COUNTY_B}, 403),
+    *[(u, "POST", "/plans/1/commit", None, 403) for u in ("employer", "worker")],
 ]  # fmt: skip
 
 
