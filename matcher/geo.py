@@ -23,9 +23,10 @@ def haversine_km(
     """Great-circle distance in km, element-wise (numpy broadcasting); nan where any coordinate is nan. Every
     distance Anye measures comes from ``great_circle_km``, so the rules and their compiled screens agree to
     the last bit."""
-    arrays = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (lon1, lat1, lon2, lat2)))
-    flat = [np.ascontiguousarray(a).reshape(-1) for a in arrays]
-    return _many(*flat).reshape(arrays[0].shape)
+    arrays = [np.asarray(a, dtype=np.float64) for a in (lon1, lat1, lon2, lat2)]
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    flat = [np.array(np.broadcast_to(a, shape)).reshape(-1) for a in arrays]  # own, writable copies
+    return _many(*flat).reshape(shape)
 
 
 @inlined
