@@ -13,6 +13,7 @@ from api.answer_fastpath import AnswerFastPath
 from api.changes import Changes
 from api.errors import install_error_handlers
 from api.otp import LoggingCodeSender
+from api.pages import install_pages
 from api.queue import build_queue
 from api.ratelimit import LoginLimiter
 from api.routes import (
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routers = (auth, sites, households, workers, employers, postings, matching, matches, plans, jobs, audit, reports)
     for module in routers:
         app.include_router(module.router)
+    install_pages(app)  # the web pages (/web, /static): the same services, rendered
 
     @app.get("/health", summary="健康检查：数据库与缓存是否可用", tags=["系统"])
     def health(request: Request) -> dict[str, Any]:
