@@ -18,6 +18,7 @@ from api.cli_import import import_one, write_outputs
 from api.cli_matcher import candidates, evaluate, recommend, train
 from api.cli_postings import ingest_ads, ingest_employers, ingest_postings, parse_posting_cmd, postings_app
 from api.cli_report import report_app
+from api.cli_simulate import simulate_cmd
 from api.cli_tracking import ingest_placements
 from api.cli_users import users_app
 from api.cli_worker import worker
@@ -55,6 +56,7 @@ app.command("train")(train)
 app.command("evaluate")(evaluate)
 app.command("worker")(worker)
 app.command("allocate")(allocate)
+app.command("simulate")(simulate_cmd)
 console = Console()
 err = Console(stderr=True)
 

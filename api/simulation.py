@@ -1,0 +1,157 @@
+"""``anye simulate``: weeks of match days on the demo city, for the plan and two baselines, from one start.
+
+The three policies (``matcher.allocation.plan``, ``greedy_plan``: each posting's best by the same model alone,
+``keyword_plan``: each posting's best by text similarity) each start from the same state (``World``: the
+demo city's frames, the behaviour model's people and jobs with the history's latent factors, the ranking model
+trained on the history) and meet the same draws for the same proposal (``api.simulation_course``). Each runs
+``RunOptions.weeks`` match days (``api.simulation_run``); the figures (``api.simulation_report``) are compared
+with the targets of the match-day plan: at least 1.25 times greedy's hires lasting 3 months, at least 98% of
+labour households covered where places allow, no worker with more than m open proposals.
+
+The demo city comes from a database: ``build_city`` makes one in SQLite (sites, ledgers, employers, postings
+and the history, as ``api.figures_demo`` does for the small city, at either scale).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from api.simulation_report import PolicyFigures, policy_figures
+from api.simulation_run import POLICIES, PolicyRun, RunOptions
+from api.simulation_world import World
+from ingest.demo import generate_city
+from ingest.demo.history import HistorySummary, generate_history
+from ingest.ledger import LedgerImport
+from ingest.posting_import import EmployerImport, PostingImport
+from ingest.sites import load_sites
+from matcher.allocation import Limits, Region, eligible_pairs
+from matcher.frame import STATUS_ORDER
+from matcher.load import day
+from models.crypto import PersonalDataCipher
+from models.db import build_engine, build_session_factory, session_scope
+from models.migrate import upgrade
+from models.taxonomy import default_taxonomy
+from models.vocab import PostingStatus
+
+__all__ = ["TARGET_COVERAGE", "TARGET_RATIO", "Simulation", "build_city", "simulate"]
+
+TARGET_RATIO = 1.25  # the plan's hires lasting 3 months against greedy's
+TARGET_COVERAGE = 0.98  # labour households covered where places allow
+_OPEN = STATUS_ORDER.index(PostingStatus.OPEN)
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    """The figures of every policy after the run, and the targets' verdicts (None when a policy was not run)."""
+
+    options: RunOptions
+    start: dt.date
+    model: str
+    figures: tuple[PolicyFigures, ...]
+
+    def of(self, policy: str) -> PolicyFigures | None:
+        return next((f for f in self.figures if f.policy == policy), None)
+
+    @property
+    def ratio(self) -> float | None:
+        """The plan's hires lasting 3 months over greedy's."""
+        plan, greedy = self.of("plan"), self.of("greedy")
+        if plan is None or greedy is None or greedy.lasting == 0:
+            return None
+        return plan.lasting / greedy.lasting
+
+    @property
+    def coverage(self) -> float | None:
+        plan = self.of("plan")
+        return None if plan is None or not plan.allowed else plan.covered_allowed / plan.allowed
+
+    def verdicts(self) -> dict[str, bool | None]:
+        plan, ratio, coverage = self.of("plan"), self.ratio, self.coverage
+        return {
+            "ratio": None if ratio is None else ratio >= TARGET_RATIO,
+            "coverage": None if coverage is None else coverage >= TARGET_COVERAGE,
+            "open": None if plan is None else plan.max_open <= self.options.limits.per_worker,
+        }
+
+
+def simulate(
+    world: World,
+    options: RunOptions,
+    *,
+    policies: tuple[str, ...] = tuple(POLICIES),
+    progress: Callable[[str], None] | None = None,
+) -> Simulation:
+    """Run each of ``policies`` from ``world`` and gather their figures."""
+    reachable = _reachable_households(world, options)
+    households, workers, places = _taking_part(world, options)
+    figures = []
+    for policy in policies:
+        if progress:
+            progress(policy)
+        run = PolicyRun(world, policy, options)
+        run.run()
+        figures.append(policy_figures(run, households, reachable, workers, places))
+    version = world.scorer.version if world.scorer is not None else "weighted-1"
+    return Simulation(options, world.start, version, tuple(figures))
+
+
+def _regions(options: RunOptions) -> tuple[Region, Region]:
+    return Region(options.region), Region(options.region, out_of_area=True)
+
+
+def _reachable_households(world: World, options: RunOptions) -> set[int]:
+    """Households with labour and no one employed that have at least one eligible pair on the first day (any
+    probability): where places allow covering them."""
+    matcher, limits = world.matcher(), options.limits
+    anything = Limits(limits.per_place, limits.per_worker, limits.household_weight, min_probability=0.0)
+    assert matcher.workers is not None
+    found: set[int] = set()
+    for region in _regions(options):
+        pairs = eligible_pairs(matcher, region, anything, today=day(world.start))
+        found |= set(matcher.workers.household_id[pairs.wi[pairs.priority]].tolist())
+    return found
+
+
+def _taking_part(world: World, options: RunOptions) -> tuple[set[int], list[int], int]:
+    """The region's labour households (of the people the matcher holds: those with labour capacity), the workers
+    available at the start in it, and the places open at the start in the postings its plans are about (the
+    region's own and the out-of-area group recruitments)."""
+    w, p = world.workers, world.postings
+    area = Region(options.region)
+    inside = area.within(w.local_county)
+    households = set(w.household_id[inside].tolist())
+    workers = w.worker_id[w.available & inside].tolist()
+    open_ = (p.status == _OPEN) & (p.places_left != 0) & (p.deadline >= day(world.start))
+    rows = open_ & (p.out_of_area | area.within(p.work_county))
+    return households, workers, int(np.maximum(p.places_left[rows], 1).sum())
+
+
+def build_city(url: str, *, scale: str, seed: int, today: dt.date) -> HistorySummary:
+    """Migrate the empty database at ``url`` and load the demo city of ``scale`` (small, full) with its
+    history up to ``today``; the personal-data key is a fresh one (the data are invented)."""
+    cipher = PersonalDataCipher(secrets.token_hex(32))
+    taxonomy = default_taxonomy()
+    engine = build_engine(url)
+    try:
+        upgrade(engine)
+        with tempfile.TemporaryDirectory() as scratch:
+            city = Path(scratch) / "city"
+            generate_city(city, scale=scale, seed=seed)
+            with session_scope(build_session_factory(engine)) as session:
+                load_sites(session, city / "sites.csv")
+                ledger = LedgerImport(session, cipher, taxonomy, actor="demo")
+                for path in sorted(p for p in (city / "ledgers").rglob("*") if p.is_file()):
+                    ledger.import_file(path)
+                EmployerImport(session, taxonomy).import_file(city / "employers.csv")
+                PostingImport(session, taxonomy, today=today).import_file(city / "postings.xlsx")
+                session.flush()
+                return generate_history(session, seed=seed, today=today)
+    finally:
+        engine.dispose()
