@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import sys
@@ -44,7 +43,7 @@ def _matcher(settings: Settings, today: dt.date) -> Matcher:
 
 
 def _as_dict(p: Proposal) -> dict[str, Any]:
-    return dataclasses.asdict(p)
+    return p._asdict()
 
 
 def _print(items: list[Proposal], title: str, side: str) -> None:

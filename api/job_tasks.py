@@ -13,7 +13,6 @@ result from before the job. Each returns a small JSON dict. Files go under ``var
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -217,7 +216,7 @@ def _recommendation_lines(
             continue
         worker_id = int(workers.worker_id[row])
         items = matcher.recommend(worker_id, today=day(today), top=top)
-        yield {"worker_id": worker_id, "recommendations": [dataclasses.asdict(p) for p in items]}
+        yield {"worker_id": worker_id, "recommendations": [p._asdict() for p in items]}
 
 
 def allocate(context: JobContext, payload: dict[str, Any]) -> dict[str, Any]:

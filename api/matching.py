@@ -14,7 +14,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -110,7 +110,7 @@ def scope_part(site_ids: frozenset[int] | None) -> str:
 
 
 def _encode(items: list[Proposal]) -> bytes:
-    return json.dumps([asdict(p) for p in items], ensure_ascii=False).encode()
+    return json.dumps([p._asdict() for p in items], ensure_ascii=False).encode()
 
 
 def _decode(raw: bytes) -> list[Proposal] | None:

@@ -13,8 +13,7 @@ drops the dead rows now and then.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -56,11 +55,11 @@ _NOT_NEAR = ("posting_open", "worker_available")
 _PRIORITY = FEATURE_NAMES.index("household_no_one_employed")
 
 
-@dataclass(frozen=True, slots=True)
-class Proposal:
+class Proposal(NamedTuple):
     """One proposed pair as callers see it: the other side's Anye id, the ranking score, the model's
     probability of a hire that lasts 3 months (None under the fallback score), eligibility, reasons in
-    Chinese, and the rules a near-miss failed."""
+    Chinese, and the rules a near-miss failed. A named tuple: fifty of them are made per search, and a frozen
+    dataclass costs several times a tuple to make."""
 
     id: int
     score: float
@@ -346,7 +345,7 @@ class Matcher:
         ids = workers.worker_id[wi] if side == "workers" else postings.posting_id[pi]
         chances = [None] * len(ids) if probability is None else rounded(probability)
         return [
-            _proposal(i, s, c, True, t, [])
+            Proposal(i, s, c, True, t, [])
             for i, s, c, t in zip(ids.tolist(), rounded(final), chances, texts, strict=True)
         ]
 
@@ -383,23 +382,3 @@ def rounded(values: npt.NDArray[np.float32]) -> list[float]:
 def _top(values: npt.NDArray[np.floating[Any]], k: int) -> Index:
     """Positions of the ``k`` largest values, largest first (ties by position, so results are stable)."""
     return top_positions(np.asarray(values, dtype=np.float64), k)
-
-
-_SET_ID, _SET_SCORE, _SET_PROBABILITY, _SET_ELIGIBLE, _SET_REASONS, _SET_FAILED = (
-    Proposal.__dict__[f.name].__set__ for f in fields(Proposal)
-)
-
-
-def _proposal(
-    id: int, score: float, probability: float | None, eligible: bool, reasons: list[str], failed: list[str]
-) -> Proposal:
-    """``Proposal(...)``, filled in through its slots: the frozen dataclass's ``__init__`` sets each field with
-    ``object.__setattr__``, which costs about as much as picking the fifty proposals' reasons."""
-    out: Proposal = object.__new__(Proposal)
-    _SET_ID(out, id)
-    _SET_SCORE(out, score)
-    _SET_PROBABILITY(out, probability)
-    _SET_ELIGIBLE(out, eligible)
-    _SET_REASONS(out, reasons)
-    _SET_FAILED(out, failed)
-    return out
