@@ -202,6 +202,7 @@ def demo_load(
 ) -> None:
     """生成演示城市并导入数据库，生成历史推荐记录并训练排序模型（make run 使用）。"""
     from ingest.demo import generate_city
+    from ingest.demo.load import backdate_ledger, ledger_sets
 
     settings = _settings()
     engine = build_engine(settings.db_url)
@@ -214,8 +215,13 @@ def demo_load(
     generate_city(out, scale=scale, seed=seed)
     with session_scope(sessions) as session:
         load_sites(session, out / "sites.csv")
-    files = sorted(p for p in (out / "ledgers").rglob("*") if p.is_file())
-    ingest_ledger(files, report=out / "import_report.json", rejects=out / "rejects.xlsx", site=None, as_of=None)
+    for as_of, files in ledger_sets(out):  # the earlier yearly snapshots oldest first, then the current ledgers
+        name = "" if as_of is None else f"_{as_of:%Y-%m}"
+        report, rejects = out / f"import_report{name}.json", out / f"rejects{name}.xlsx"
+        ingest_ledger(files, report=report, rejects=rejects, site=None, as_of=None)
+        if as_of is not None:
+            with session_scope(sessions) as session:
+                backdate_ledger(session, as_of)
     ingest_employers([out / "employers.csv"], report=out / "employers_report.json")
     postings = out / "postings_report.json"
     ingest_postings([out / "postings.xlsx"], report=postings, rejects=out / "postings_rejects.xlsx", drafts=False)

@@ -1,5 +1,8 @@
 """The small demo city with its three years of history in a database of its own, for the tracking notebook
-(``notebooks/tracking.ipynb``) when no ``ANYE_DATABASE_URL`` is given, and for the test that executes it."""
+(``notebooks/tracking.ipynb``) when no ``ANYE_DATABASE_URL`` is given, and for the test that executes it.
+
+The ledgers go in as ``anye demo load`` puts them: the earlier yearly snapshots oldest first, then the
+current ledgers (``ingest.demo.load``), so the change log holds how each person's work and income moved."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pathlib import Path
 
 from ingest.demo import generate_city
 from ingest.demo.history import HistorySummary, generate_history
+from ingest.demo.load import backdate_ledger, ledger_sets
 from ingest.ledger import LedgerImport
 from ingest.posting_import import EmployerImport, PostingImport
 from ingest.sites import load_sites
@@ -26,9 +30,9 @@ DEMO_SEED = 20261128
 def build_demo_database(
     url: str, *, today: dt.date, seed: int = DEMO_SEED, secret: str | None = None, folder: Path | None = None
 ) -> HistorySummary:
-    """Migrate the empty database at ``url`` and load the small demo city (sites, ledgers, employers, postings)
-    and its history up to ``today``. ``secret``: the personal-data key (a fresh one by default: the data are
-    invented and the database is thrown away)."""
+    """Migrate the empty database at ``url`` and load the small demo city (sites, ledger snapshots and
+    ledgers, employers, postings) and its history up to ``today``. ``secret``: the personal-data key (a fresh
+    one by default: the data are invented and the database is thrown away)."""
     cipher = PersonalDataCipher(secret or secrets.token_hex(32))
     taxonomy = default_taxonomy()
     engine = build_engine(url)
@@ -39,9 +43,12 @@ def build_demo_database(
             generate_city(city, scale="small", seed=seed)
             with session_scope(build_session_factory(engine)) as session:
                 load_sites(session, city / "sites.csv")
-                ledger = LedgerImport(session, cipher, taxonomy, actor="demo")
-                for path in sorted(p for p in (city / "ledgers").rglob("*") if p.is_file()):
-                    ledger.import_file(path)
+                for as_of, paths in ledger_sets(city):
+                    ledger = LedgerImport(session, cipher, taxonomy, actor="demo")  # a run per ledger set
+                    for path in paths:
+                        ledger.import_file(path)
+                    if as_of is not None:
+                        backdate_ledger(session, as_of)
                 EmployerImport(session, taxonomy).import_file(city / "employers.csv")
                 PostingImport(session, taxonomy, today=today).import_file(city / "postings.xlsx")
                 session.flush()

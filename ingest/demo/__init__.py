@@ -27,6 +27,9 @@ Behaviour model (defaults, see the modules for the numbers):
   of ordinary and 55% of skilled workers.
 - ID numbers are valid GB 11643 numbers of the county, unique city-wide; mobiles unique, some landlines.
 - About 1% of rows carry one planted problem each (see ``ingest.demo.errors``).
+- Two earlier yearly snapshots of the same ledgers (填报日期 2024年11月 and 2025年11月, under
+  ``snapshots/``): the same people, fewer of them at work and earning less further back, no planted
+  problem (``ingest.demo.snapshots``; ``anye demo load`` imports them oldest first, ``ingest.demo.load``).
 
 Sources: places from jionlp 1.5.31 (Apache-2.0) and coordinates from cpca 0.5.5 (MIT), through
 ``shared/data``; certificate names from the project's taxonomy; personal names from lists written for

@@ -5,6 +5,9 @@ Reading order (the order of the answer key, and the one that decides which occur
 ``ledgers/<county>/<file>``, code point by code point), then sheets in workbook order (hidden ones too),
 then rows top to bottom. Rows are numbered as Excel shows them: 1-based, counting title, 填报 and header
 rows. A CSV file's sheet is named after the file without its extension, as Excel names it when it opens one.
+
+Earlier yearly snapshots of the same ledgers (``ingest.demo.snapshots``) go to ``snapshots/<YYYY-MM>/ledgers/``;
+they hold no planted problem, and the key lists them under ``snapshots`` (date, folder, files, people).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from ingest.demo.errors import PLANTED_CODES, REJECTING_CODES, plant_problems
 from ingest.demo.ledgers import LedgerFile, plan_ledgers
 from ingest.demo.population import City, build_city
 from ingest.demo.postings import generate_openings
+from ingest.demo.snapshots import past_cities, snapshot_folder
 from ingest.demo.writers import write_ledgers
 from models.errors import InvalidInput
 
@@ -48,19 +52,30 @@ class CitySummary:
     imported_people: int
     moved_people: int
     planted: dict[str, int]
+    snapshots: tuple[str, ...] = ()  # the earlier snapshots' fill dates (ISO), oldest first
 
 
-def generate_city(out_dir: Path, *, scale: str = "full", seed: int = 20261128) -> CitySummary:
-    """Write ``sites.csv``, ``ledgers/`` and ``answer_key.json`` for ``scale`` ("full" or "small") into
-    ``out_dir``; the same seed gives the same files. A demo city already there is replaced; a ``ledgers``
-    folder that is not the demo's is refused (``InvalidInput``)."""
+def generate_city(out_dir: Path, *, scale: str = "full", seed: int = 20261128, snapshots: int = 2) -> CitySummary:
+    """Write ``sites.csv``, ``ledgers/``, ``snapshots`` earlier yearly snapshots of them and
+    ``answer_key.json`` for ``scale`` ("full" or "small") into ``out_dir``; the same seed gives the same
+    files. A demo city already there is replaced; a ``ledgers`` or ``snapshots`` folder that is not the
+    demo's is refused (``InvalidInput``)."""
     _prepare(out_dir)
     city = build_city(scale, seed)
+    pasts = past_cities(city, snapshots)
     files = plan_ledgers(city)
     moved = plant_problems(files, seed)
     _write_sites(city, out_dir / "sites.csv")
-    write_ledgers(files, out_dir, parallel=city.people >= _PARALLEL_FROM)
+    parallel = city.people >= _PARALLEL_FROM
+    write_ledgers(files, out_dir, parallel=parallel)
     key = answer_key(city, files, moved)
+    key["snapshots"] = []
+    for as_of, past in pasts:
+        folder = snapshot_folder(as_of)
+        past_files = plan_ledgers(past, as_of)
+        write_ledgers(past_files, out_dir / folder, parallel=parallel)
+        entry = {"as_of": as_of.isoformat(), "folder": folder, "files": [f"{folder}/{f.path}" for f in past_files]}
+        key["snapshots"].append(entry | {"households": len(past.households), "people": past.people})
     key["openings"] = generate_openings(out_dir, city, scale=scale, seed=seed).key
     (out_dir / _KEY).write_text(json.dumps(key, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     counts = key["counts"]
@@ -78,15 +93,18 @@ def generate_city(out_dir: Path, *, scale: str = "full", seed: int = 20261128) -
         imported_people=key["people"],
         moved_people=moved,
         planted=counts["planted"],
+        snapshots=tuple(entry["as_of"] for entry in key["snapshots"]),
     )
 
 
 def _prepare(out_dir: Path) -> None:
-    ledgers = out_dir / "ledgers"
-    if ledgers.exists():
-        if not (out_dir / _KEY).exists() and any(ledgers.iterdir()):
-            raise InvalidInput(f"{out_dir} 下已有 ledgers 文件夹，且不是演示数据生成的。请换一个空目录。")
-        shutil.rmtree(ledgers)
+    folders = [out_dir / "ledgers", out_dir / "snapshots"]
+    for folder in folders:
+        if folder.exists() and not (out_dir / _KEY).exists() and any(folder.iterdir()):
+            raise InvalidInput(f"{out_dir} 下已有 {folder.name} 文件夹，且不是演示数据生成的。请换一个空目录。")
+    for folder in folders:
+        if folder.exists():
+            shutil.rmtree(folder)
     out_dir.mkdir(parents=True, exist_ok=True)
 
 

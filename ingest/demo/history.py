@@ -24,7 +24,9 @@ from ingest.demo.history_model import Person, draw_latents, reach_of, wished_wag
 from ingest.demo.history_plan import PastPosting, plan_postings
 from ingest.demo.history_walk import Pool, Proposal, Walk, keys_of
 from models.base import Base
+from models.batch import ImportBatch
 from models.errors import InvalidInput
+from models.history import WorkerChange
 from models.household import Household
 from models.match import Match, retained
 from models.posting import Posting
@@ -167,8 +169,10 @@ def _summary(plans: list[PastPosting], proposals: list[Proposal], today: dt.date
 
 def load_people(session: Session, today: dt.date) -> Pool:
     """Everyone who might be proposed: people with labour who are neither at school nor unwilling to work,
-    in worker id order, indexed by county and by the keys of their wishes and skills."""
+    in worker id order, indexed by county and by the keys of their wishes and skills; each busy while the
+    ledger shows them in a job (``ledger_jobs``)."""
     rows = _worker_rows(session)
+    jobs = ledger_jobs(session, {r.id: (_first_ledger(r), r.employment_status) for r in rows})
     employed = {r.household_id for r in rows if r.employment_status in _EMPLOYED}
     young_child = {r.household_id for r in rows if (today - r.birth_date).days < 365.25 * _CARE_AGE}
     skill_query = select(WorkerSkill.worker_id, WorkerSkill.kind, WorkerSkill.occupation_code, WorkerSkill.name)
@@ -183,9 +187,47 @@ def load_people(session: Session, today: dt.date) -> Pool:
         own = skills.get(r.id, [])
         person = _person(r, own, certificates.get(r.id, []), care, r.household_id not in employed, today)
         pool.people.append(person)
+        if r.id in jobs:
+            pool.ledger_jobs[len(pool.people) - 1] = jobs[r.id]
         texts = " ".join([r.wish_job_text or "", *(str(s[3]) for s in own)])
         pool.add(len(pool.people) - 1, r.county_adcode, keys_of(texts, [s[2] for s in own]))
     return pool
+
+
+def ledger_jobs(
+    session: Session, workers: dict[int, tuple[dt.date, str | None]]
+) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """Per worker, the stretches (first day, day after the last) in which the ledger shows a job: from the
+    ledger date of each change of the employment status (``worker_change``) to the next, the first from the
+    worker's first ledger date, the last for ever. ``workers``: each one's first ledger date and status now."""
+    query = (
+        select(WorkerChange.worker_id, WorkerChange.old_value, WorkerChange.new_value, ImportBatch.as_of)
+        .join(ImportBatch, ImportBatch.id == WorkerChange.batch_id)
+        .where(WorkerChange.field == "employment_status", ImportBatch.as_of.is_not(None))
+        .order_by(ImportBatch.as_of, WorkerChange.id)
+    )
+    changes: dict[int, list[tuple[dt.date, str | None, str | None]]] = {}
+    for worker_id, old, new, on in session.execute(query):
+        if on is not None:
+            changes.setdefault(worker_id, []).append((on, old, new))
+    out: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for worker_id, (first, now) in workers.items():
+        steps = changes.get(worker_id, [])
+        timeline = [(first, steps[0][1] if steps else now), *((on, new) for on, _, new in steps)]
+        ends = [on for on, _ in timeline[1:]] + [dt.date.max]
+        spans = [(start, end) for (start, value), end in zip(timeline, ends, strict=True) if value in _EMPLOYED]
+        if spans:
+            out[worker_id] = spans
+    return out
+
+
+def _first_ledger(r: Any) -> dt.date:
+    """The first day the ledger holds the worker: the day the row was written (``anye demo load`` dates the
+    rows of an earlier snapshot on its fill date), or its ledger date if earlier."""
+    created: dt.datetime = r.created_at
+    written = created.astimezone(dt.UTC).date() if created.tzinfo else created.date()
+    as_of: dt.date | None = r.as_of
+    return min(written, as_of) if as_of is not None else written
 
 
 def _worker_rows(session: Session) -> list[Any]:
@@ -194,6 +236,7 @@ def _worker_rows(session: Session) -> list[Any]:
             Worker.id, Worker.household_id, Worker.birth_date, Worker.sex, Worker.labour_capacity, Worker.health,
             Worker.employment_status, Worker.monthly_income, Worker.wish_min_wage, Worker.wish_place_range,
             Worker.wish_job_text, Worker.not_working_reason, Worker.phone_hash.is_not(None).label("reachable"),
+            Worker.as_of, Worker.created_at,
             Household.category, SettlementSite.county_adcode, SettlementSite.longitude, SettlementSite.latitude,
         )
         .join(Household, Household.id == Worker.household_id)

@@ -25,14 +25,14 @@ from models.employer import Employer
 from models.posting import Posting
 from models.vocab import PostingSource
 
-__all__ = ["PastPosting", "monthly_pay", "plan_postings"]
+__all__ = ["LAST_OPENING", "PastPosting", "monthly_pay", "plan_postings"]
 
 _RATE = {"agency": 4.0, "public_body": 1.0}  # past postings a year per template; others 3
 _DEFAULT_RATE = 3.0
 _MONTHLY = {"month": 1.0, "day": 21.75, "hour": 21.75 * 8, "year": 1 / 12}
 _PIECE_MONTH = 2400.0  # what the usual piece rate of an occupation earns a month
 _STEP = {"month": 100.0, "year": 1200.0, "day": 10.0, "hour": 1.0}
-_LAST_OPENING = 90  # days before today
+LAST_OPENING = 90  # days before today
 _COPIED = (
     "employer_id", "site_id", "title", "occupation_code", "occupation_name", "pay_period", "pay_notes", "age_min",
     "age_max", "sex_required", "education_min", "certificates_required", "certificates_preferred", "skills",
@@ -69,7 +69,7 @@ def plan_postings(
     """The past postings of every employer, in order of opening."""
     templates = _templates(session)
     piece_ref = _piece_reference(templates)
-    start, end = today - dt.timedelta(days=365 * years), today - dt.timedelta(days=_LAST_OPENING)
+    start, end = today - dt.timedelta(days=365 * years), today - dt.timedelta(days=LAST_OPENING)
     found: list[tuple[dt.date, int, Posting, str | None]] = []
     for posting, county, kind in templates:
         for opened in _openings(rng, posting, kind, start, end):

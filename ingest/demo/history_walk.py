@@ -4,10 +4,11 @@ Candidates: k × headcount of them (k drawn from 3..8, at most 150 a posting), p
 workers whose wishes or skills share a character pair of the title or the 大典 middle group of the
 occupation (a crude keyword heuristic, as a busy broker would), the rest at random from the posting's
 county (the whole city for 外出务工); never someone under 16 or over 65, in another job of the history on
-the day, or proposed twice. Each proposal then goes proposed -> contacted -> interested / declined ->
+the day, whom the ledger in force that day shows in a job (the engine proposes no one employed), or
+proposed twice. Each proposal then goes proposed -> contacted -> interested / declined ->
 interview -> offered / declined -> hired -> follow-ups at 1/3/6/12 months -> separated, each step decided by
 ``ingest.demo.history_model``. Offers are taken in date order up to the headcount; a worker already in a job
-at the time does not come.
+at the time, or whose placement would run into a job an earlier yearly ledger shows, does not come.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ingest.demo.history_model import (
     tenure,
     worker_reason,
 )
-from ingest.demo.history_plan import PastPosting
+from ingest.demo.history_plan import LAST_OPENING, PastPosting
 
 __all__ = ["Pool", "Proposal", "Walk", "keys_of"]
 
@@ -49,12 +50,14 @@ def keys_of(text: str, codes: list[str | None]) -> set[str]:
 @dataclass(slots=True)
 class Pool:
     """Workers who may be proposed (``people``), by region (county adcode, "*" for all) and by index key
-    within a region; ``busy`` holds each worker's jobs of the history as (first day, day after the last)."""
+    within a region; ``busy`` holds each worker's jobs of the history as (first day, day after the last),
+    ``ledger_jobs`` the stretches in which the ledger shows them in a job."""
 
     people: list[Person]
     by_region: dict[str, list[int]] = field(default_factory=dict)
     by_key: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     busy: dict[int, list[tuple[dt.date, dt.date]]] = field(default_factory=dict)
+    ledger_jobs: dict[int, list[tuple[dt.date, dt.date]]] = field(default_factory=dict)
 
     def add(self, index: int, region: str | None, keys: set[str]) -> None:
         for r in ("*", region) if region else ("*",):
@@ -65,6 +68,14 @@ class Pool:
 
     def free(self, index: int, start: dt.date, end: dt.date) -> bool:
         return all(end <= a or b <= start for a, b in self.busy.get(index, ()))
+
+    def looking(self, index: int, day: dt.date) -> bool:
+        """Not in a job on ``day``, by the ledger in force then."""
+        return all(not a <= day < b for a, b in self.ledger_jobs.get(index, ()))
+
+    def clear_of_ledger_jobs(self, index: int, start: dt.date, end: dt.date, filled_by: dt.date) -> bool:
+        """No job the ledger shows, in a ledger filled by ``filled_by``, overlaps ``start`` to ``end``."""
+        return all(a > filled_by or end <= a or b <= start for a, b in self.ledger_jobs.get(index, ()))
 
     def occupy(self, index: int, start: dt.date, end: dt.date) -> None:
         self.busy.setdefault(index, []).append((start, end))
@@ -149,6 +160,7 @@ class Walk:
                 index not in chosen
                 and 16 <= self.pool.people[index].age(day) <= 65
                 and self.pool.free(index, day, day + _DAY)
+                and self.pool.looking(index, day)
             ):
                 chosen[index] = None
 
@@ -193,7 +205,12 @@ class Walk:
         stay = tenure(rng, offer.fit, person, plan.job, 0.3 * offer.noise + rng.gauss(0.0, 0.4))
         end = None if stay.days is None else day + dt.timedelta(days=stay.days)
         end = end if end is not None and end < self.today else None
-        if not self.pool.free(offer.index, day, end or _FOREVER):
+        # nor into a job an earlier ledger shows (one filled while past postings opened): that job is not ours
+        last_opening = self.today - dt.timedelta(days=LAST_OPENING)
+        if not (
+            self.pool.free(offer.index, day, end or _FOREVER)
+            and self.pool.clear_of_ledger_jobs(offer.index, day, end or _FOREVER, last_opening)
+        ):
             proposal.decline(day, "已在别处务工")
             return None
         self.pool.occupy(offer.index, day, end or _FOREVER)

@@ -3,10 +3,14 @@
 One workbook per site; a site of more than 900 households is usually split in two (by origin town, or by
 building). Sheets hold one origin village, town or range of buildings each, or everything in one sheet
 (a CSV file always has one). About 70% of the files are .xlsx, 15% .xls and 15% CSV.
+
+An earlier yearly snapshot (``ingest.demo.snapshots``) is planned with the same draws: the same files,
+layouts, sheets and titles, dated its own 填报日期 (and its file name always carries the month).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -16,7 +20,7 @@ from pathlib import PurePosixPath
 
 from ingest.demo.draw import Draw
 from ingest.demo.layouts import Layout, choose_layout
-from ingest.demo.population import City, Household, Person, Site
+from ingest.demo.population import AS_OF, City, Household, Person, Site
 from ingest.demo.render import Cell, render_row
 
 __all__ = ["DataRow", "LedgerFile", "Sheet", "plan_ledgers"]
@@ -71,19 +75,20 @@ class LedgerFile:
     title: str
     fill_line: str
     sheets: list[Sheet]
+    as_of: dt.date = AS_OF  # the 填报日期
 
     @property
     def data_sheets(self) -> list[Sheet]:
         return [s for s in self.sheets if s.kind == "data"]
 
 
-def plan_ledgers(city: City) -> list[LedgerFile]:
-    """Every workbook of the city in reading order: by relative path, folder by folder."""
+def plan_ledgers(city: City, as_of: dt.date = AS_OF) -> list[LedgerFile]:
+    """Every workbook of the city filled on ``as_of`` in reading order: by relative path, folder by folder."""
     rng = Draw(f"{city.seed}:ledgers")
     parts = [(site, label, households) for site in city.sites for label, households in _split(rng, site)]
     formats = _formats(rng, len(parts))
     files = [
-        _ledger_file(city.seed, site, label, households, fmt, encoding)
+        _ledger_file(city.seed, site, label, households, (fmt, encoding), as_of)
         for (site, label, households), (fmt, encoding) in zip(parts, formats, strict=True)
     ]
     return sorted(files, key=lambda f: PurePosixPath(f.path).parts)
@@ -128,13 +133,21 @@ def _towns_label(towns: list[str]) -> str:
     return towns[0] if len(towns) == 1 else f"{towns[0]}等{len(towns)}个乡镇"
 
 
+def _month(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月"
+
+
 def _ledger_file(
-    seed: int, site: Site, label: str, households: list[Household], fmt: str, encoding: str | None
+    seed: int, site: Site, label: str, households: list[Household], form: tuple[str, str | None], as_of: dt.date
 ) -> LedgerFile:
-    stem = Draw(f"{seed}:{site.index}").choice(("{}", "{}劳动力台账", "{}就业台账（2026年11月）"))
+    fmt, encoding = form
+    stem = Draw(f"{seed}:{site.index}").choice(("{}", "{}劳动力台账", "{}就业台账（{}）"))
     part = f"（{label}）" if label else ""
-    path = f"ledgers/{site.county.name}/{stem.format(site.name)}{part}{_EXTENSIONS[fmt]}"
-    rng = Draw(f"{seed}:file:{path}")
+    path = f"ledgers/{site.county.name}/{stem.format(site.name, _month(AS_OF))}{part}{_EXTENSIONS[fmt]}"
+    rng = Draw(f"{seed}:file:{path}")  # the current file's draws: a snapshot keeps its layout
+    if as_of != AS_OF:
+        dated = stem.format(site.name, _month(as_of)) + part + ("" if "（{}）" in stem else f"（{_month(as_of)}）")
+        path = f"ledgers/{site.county.name}/{dated}{_EXTENSIONS[fmt]}"
     layout = choose_layout(rng, fmt)
     sheets = [_data_sheet(rng, name, group, layout, fmt) for name, group in _sheet_groups(rng, households, fmt)]
     if layout.summary == "first":
@@ -146,9 +159,10 @@ def _ledger_file(
     title_site = site.name if site.name.startswith(site.county.name) else site.county.name + site.name
     fill_line = (
         f"填报单位：{site.town}（盖章）  填报人：{rng.choice(_FILLERS)}  "
-        f"联系电话：0350-{rng.randint(2, 8)}{rng.randrange(10**6):06d}  填报日期：2026年11月"
+        f"联系电话：0350-{rng.randint(2, 8)}{rng.randrange(10**6):06d}  填报日期：{_month(as_of)}"
     )
-    return LedgerFile(path, fmt, encoding, layout, site, rng.choice(_TITLES).format(title_site), fill_line, sheets)
+    title = rng.choice(_TITLES).format(title_site)
+    return LedgerFile(path, fmt, encoding, layout, site, title, fill_line, sheets, as_of)
 
 
 def _data_sheet(rng: random.Random, name: str, households: list[Household], layout: Layout, fmt: str) -> Sheet:

@@ -64,12 +64,13 @@ class Person:
     reason: str | None = None
     assistance: str | None = None
     remarks: str | None = None
+    as_of: dt.date = AS_OF  # the fill date of the ledger this person's row is for (earlier for a snapshot)
 
     @property
     def age(self) -> int:
-        """Full years on ``AS_OF``."""
-        born = self.born
-        return AS_OF.year - born.year - ((AS_OF.month, AS_OF.day) < (born.month, born.day))
+        """Full years on ``as_of``."""
+        born, on = self.born, self.as_of
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ingest.demo.population import Person
     from ingest.demo.sites import Site
 
-__all__ = ["assign_work", "skill_text"]
+__all__ = ["PAID_STATUSES", "assign_work", "not_working_reason", "past_job", "skill_text"]
 
 
 _EDUCATION: tuple[tuple[int, Weighted], ...] = (
@@ -78,6 +78,8 @@ _SKILL_SEPARATORS = ("、", "、", "；", "，", " ")
 _TRADES = "电焊 家政服务 中式烹调 育婴员 养老护理 电工 挖掘机 叉车 电子商务 缝纫 保安 中式面点 美发".split()
 _REASONS_CARE = ("照顾老人小孩", "照顾家庭")
 _REASONS_OTHER = ("缺乏技能", "无合适岗位", "就业信息少")
+PAID_STATUSES = frozenset(_PAY)
+"""The statuses that are a job with an income (the rest: 未就业, 无就业意愿, 在校生, none)."""
 _HELP = {
     "公益性岗位": "公益性岗位安置", "帮扶车间": "帮扶车间就业", "省外务工": "外出务工交通补贴",
     "省内县外务工": "组织劳务输出", "未就业": "推荐就业岗位", "自主创业": "创业担保贷款",
@@ -147,7 +149,7 @@ def _worker(rng: random.Random, person: Person, site: Site, age: int) -> None:
     if person.status in _PAY:
         _job(rng, person, site)
     else:
-        person.reason = _reason(rng, person, age)
+        person.reason = not_working_reason(rng, person, age)
     _wishes(rng, person)
     _skills(rng, person)
     if rng.random() < 0.5:
@@ -183,7 +185,19 @@ def _workplace(rng: random.Random, status: str, site: Site) -> tuple[str, str]:
     return site.county.name, "零工"
 
 
-def _reason(rng: random.Random, person: Person, age: int) -> str:
+def past_job(rng: random.Random, person: Person, site: Site) -> None:
+    """Give ``person`` a job drawn as for anyone of their labour and age (status, place, employer, months,
+    income), for a ledger of a time when they had one; clears the not-working reason."""
+    weak = person.labour == "弱劳动力或半劳动力" or person.age >= 60
+    table = _STATUS_WEAK if weak else _STATUS_FULL
+    status = table.pick(rng)
+    while status not in _PAY:
+        status = table.pick(rng)
+    person.status, person.reason = status, None
+    _job(rng, person, site)
+
+
+def not_working_reason(rng: random.Random, person: Person, age: int) -> str:
     """未就业原因, from the person's situation."""
     if person.health != "健康":
         return "身体原因"

@@ -29,7 +29,6 @@ from ingest.demo.render import Cell
 
 __all__ = ["write_ledger", "write_ledgers"]
 
-_FIXED_TIME = dt.datetime(2026, 11, 1, 9, 0, 0)
 _GB18030_BOM = "\ufeff".encode("gb18030")
 
 
@@ -80,11 +79,13 @@ def write_ledger(file: LedgerFile, out_dir: Path) -> None:
 
 
 class _FixedTimeZip(zipfile.ZipFile):
-    """A ZIP archive whose entries all carry the same time (openpyxl would stamp the current time)."""
+    """A ZIP archive whose entries all carry the same time, ``stamp`` (openpyxl would stamp the current time)."""
+
+    stamp = dt.datetime(2026, 11, 1, 9, 0, 0)
 
     def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
         if isinstance(zinfo_or_arcname, str):
-            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=_FIXED_TIME.timetuple()[:6])
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.stamp.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             zinfo_or_arcname = info
@@ -97,7 +98,8 @@ class _FixedTimeZip(zipfile.ZipFile):
 def _write_xlsx(file: LedgerFile, path: Path) -> None:
     book = Workbook(write_only=True)
     book.properties.creator = "安业演示数据"
-    book.properties.created = book.properties.modified = _FIXED_TIME
+    stamp = dt.datetime.combine(file.as_of, dt.time(9))  # the fill date, not the day of writing
+    book.properties.created = book.properties.modified = stamp
     list_sheet = next((s.name for s in file.sheets if s.kind == "list"), None)
     for sheet in file.sheets:
         grid = sheet_grid(file, sheet)
@@ -113,6 +115,7 @@ def _write_xlsx(file: LedgerFile, path: Path) -> None:
             CellRange(min_col=c1, min_row=r1, max_col=c2, max_row=r2) for r1, c1, r2, c2 in grid.merges
         )
     with _FixedTimeZip(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        archive.stamp = stamp
         ExcelWriter(book, archive).save()
 
 
