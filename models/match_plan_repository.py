@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.account import Account, AccountSite
@@ -120,6 +120,21 @@ class MatchPlanRepository:
         return [BrokerRow(int(a), u, d, p, int(s)) for a, u, d, p, s in rows]
 
     # -- plans -------------------------------------------------------------------------------------
+    def recent(self, site_ids: frozenset[int] | None, *, limit: int = 10) -> list[MatchPlan]:
+        """The newest plans of regions holding one of ``site_ids`` (every plan when None)."""
+        regions = list(self.session.scalars(select(MatchPlan.region_adcode).distinct()))
+        if site_ids is not None:
+            regions = [r for r in regions if site_ids & self.site_ids_in(r)]
+        conditions: list[ColumnElement[bool]] = []
+        if codes := [r for r in regions if r is not None]:
+            conditions.append(MatchPlan.region_adcode.in_(codes))
+        if None in regions:
+            conditions.append(MatchPlan.region_adcode.is_(None))
+        if not conditions:
+            return []
+        query = select(MatchPlan).where(or_(*conditions)).order_by(MatchPlan.id.desc()).limit(limit)
+        return list(self.session.scalars(query))
+
     def add(self, plan: MatchPlan, items: Sequence[MatchPlanItem]) -> None:
         self.session.add(plan)
         self.session.flush()

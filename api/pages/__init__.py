@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import NotAuthenticated, status_for
-from api.pages import auth, broker, broker_postings, broker_reports, employer, employer_info, worker
+from api.pages import auth, broker, broker_plans, broker_postings, broker_reports, employer, employer_info, worker
 from api.pages.web import committed_first, redirect, render
 from models.errors import AnyeError
 
@@ -30,7 +30,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 # every page's unit of work is committed before its answer leaves (see ``committed_first``)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(committed_first, scope="function")])
-for _module in (auth, worker, broker, broker_postings, broker_reports, employer, employer_info):
+for _module in (auth, worker, broker, broker_postings, broker_reports, broker_plans, employer, employer_info):
     router.include_router(_module.router)
 
 

@@ -1,6 +1,6 @@
 """Broker report pages (统计报表): a figure of the sites the account sees over a period, drawn as an SVG chart
-beside its table, with the same workbook ``GET /reports/{kind}.xlsx`` gives; and the place kept for the
-match-day plan (匹配日计划), which another part of Anye builds."""
+beside its table, with the same workbook ``GET /reports/{kind}.xlsx`` gives. Match-day plans are in
+``broker_plans``."""
 
 from __future__ import annotations
 
@@ -64,10 +64,3 @@ def workbook(kind: str, scope: Staff, session: DB, start: str = "", end: str = "
     filename = f"{report.title}_{report.end.isoformat()}.xlsx"
     disposition = f"attachment; filename=\"{_kind(kind)}.xlsx\"; filename*=UTF-8''{quote(filename)}"
     return Response(report_bytes(report), media_type=_XLSX, headers={"Content-Disposition": disposition})
-
-
-@router.get("/plans")
-def plans(request: Request, scope: Staff) -> Response:
-    """匹配日计划: a marked place only. The plan service (``api/allocation.py``, routes ``/plans``) is being built
-    elsewhere; its preview and commit page belongs here once it exists."""
-    return render(request, "staff_plans.html", {"me": scope})

@@ -54,6 +54,7 @@ class Live:
     world: World
     sender: RecordingSender
     postings: dict[str, int] = field(default_factory=dict)
+    plans: dict[str, int] = field(default_factory=dict)
 
     @contextmanager
     def api(self, username: str) -> Iterator[httpx.Client]:
@@ -63,6 +64,21 @@ class Live:
             assert answer.status_code == 200, answer.text
             client.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
             yield client
+
+
+def plan_preview(live: Live, username: str = "broker_a", adcode: str = "140902") -> int:
+    """A match-day plan made through the JSON API (``POST /plans``, a job), left as a preview; made once."""
+    key = f"{username}:{adcode}"
+    if key not in live.plans:
+        with live.api(username) as client:
+            job = client.post("/plans", json={"adcode": adcode}).json()
+            deadline = time.monotonic() + 120  # only keeps a broken run from hanging
+            while job["status"] not in ("finished", "failed") and time.monotonic() < deadline:
+                time.sleep(0.1)
+                job = client.get(f"/jobs/{job['id']}").json()
+            assert job["status"] == "finished", job
+            live.plans[key] = int(job["result"]["plan_id"])
+    return live.plans[key]
 
 
 def _free_port() -> int:

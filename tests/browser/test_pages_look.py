@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, StorageState
 
-from tests.browser.conftest import DESKTOP, PHONE, Live, screenshot, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, Live, plan_preview, screenshot, sign_in
 
 # axe-core rules about names and labels of controls, and colour contrast
 RULES = ["label", "label-title-only", "form-field-multiple-labels", "select-name", "button-name", "input-button-name",
@@ -21,7 +21,7 @@ SIZES = {"phone": PHONE, "desktop": DESKTOP}
 
 def _pages(live: Live) -> dict[str, tuple[Callable[[Page], None] | None, list[tuple[str, str]]]]:
     """role -> (how to sign in, [(name, path)])."""
-    driver, zhang = live.postings["driver"], live.world.people["zhang_wei"].id
+    driver, zhang, plan = live.postings["driver"], live.world.people["zhang_wei"].id, plan_preview(live)
     return {
         "anonymous": (None, [("login", "/web/login"), ("login-phone", "/web/login/phone"),
                              ("login-link", "/signin/link")]),
@@ -32,7 +32,7 @@ def _pages(live: Live) -> dict[str, tuple[Callable[[Page], None] | None, list[tu
             ("postings", "/web/staff/postings"), ("posting-new", "/web/staff/postings/new"),
             ("posting", f"/web/staff/postings/{driver}"), ("posting-edit", f"/web/staff/postings/{driver}/edit"),
             ("imports", "/web/staff/imports"), ("employer-new", "/web/staff/employers/new"),
-            ("reports", "/web/staff/reports"), ("plans", "/web/staff/plans")]),
+            ("reports", "/web/staff/reports"), ("plans", "/web/staff/plans"), ("plan", f"/web/staff/plans/{plan}")]),
         "employer": (lambda p: sign_in(p, "employer"), [
             ("home", "/web/employer"), ("posting-new", "/web/employer/postings/new"),
             ("posting", f"/web/employer/postings/{driver}"),

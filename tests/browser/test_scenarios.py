@@ -1,6 +1,7 @@
 """The browser scenarios of issue 8, driven in headless Chromium as people use the pages:
 
 - a broker uploads a ledger and sees its problems, and downloads the rejected rows;
+- a broker plans the match day of their county, previews it and commits it (确认下发);
 - a broker pastes an ad and publishes it, finds candidates and records contact; the posting's employer does
   not see the candidate until the worker, signed in on a phone-sized screen, sees the job among the
   recommendations and says 我有意向; then the employer sees the candidate, records an interview, and the
@@ -59,6 +60,28 @@ def test_a_broker_uploads_a_ledger_and_sees_its_problems(desktop: Page, tmp_path
     assert sheet is not None
     rows = [[str(c) for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
     assert any(BAD_ID in row and "吕强" in row for row in rows[1:])
+
+
+def test_a_broker_plans_the_match_day_previews_it_and_commits_it(desktop: Page, live: Live) -> None:
+    """Before the scenario that hires zhang_wei: he is the county's one driver with a C1 licence."""
+    sign_in(desktop, "broker_a")
+    desktop.goto("/web/staff/plans")
+    expect(desktop.get_by_label("地区（县、区或市的 6 位行政区划代码）")).to_have_value("140902")  # their county
+    desktop.get_by_role("button", name="生成预览").click()
+    expect(desktop.get_by_role("heading", name=re.compile(r"撮合日计划 \d+ 预览"))).to_be_visible(timeout=90_000)
+    proposal = desktop.locator("article", has_text="张伟")
+    expect(proposal).to_contain_text("货车司机")
+    expect(proposal).to_contain_text("家中暂无就业人员")
+    expect(proposal).to_contain_text("138****0003")
+    screenshot(desktop, "scenario-plan-preview-desktop")
+    desktop.get_by_role("button", name="确认下发").click()
+    expect(desktop.get_by_role("status")).to_contain_text("本次写入撮合跟踪 1 条推荐")
+    expect(desktop.locator("article", has_text="张伟")).to_contain_text("已推荐")
+    expect(desktop.get_by_role("link", name=re.compile("下载外呼名单"))).to_be_visible()
+    screenshot(desktop, "scenario-plan-committed-desktop")
+    with live.api("broker_a") as client:
+        found = client.get("/matches", params={"worker_id": live.world.people["zhang_wei"].id}).json()["items"]
+    assert [(m["posting_id"], m["stage"]) for m in found] == [(live.postings["driver"], "proposed")]
 
 
 def _publish_the_ad(page: Page, live: Live) -> int:
