@@ -46,6 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from matcher.features import with_household_priority
 from matcher.flow import Network, solve, top_per_group
 from matcher.frame import STATUS_ORDER, PostingFrame, WorkerFrame
 from matcher.plan_pairs import ScoredPairs
@@ -206,8 +207,9 @@ def greedy_plan(
     """Baseline: each posting's best ``per_place x places`` alone, ranked as ``candidates`` ranks (probability
     raised by the matcher's household priority); workers' limits and ``open_proposals`` ignored."""
     day = _day(matcher, region, limits, today, None, exclude_pairs, min_probability=True)
-    pairs, weight = day.pairs, np.float32(matcher.priority_weight)
-    ranked = np.where(pairs.priority, pairs.probability + weight * (1 - pairs.probability), pairs.probability)
+    workers, pairs = _frames(matcher)[0], day.pairs
+    ranked = with_household_priority(pairs.probability, workers, pairs.wi, matcher.priority_weight,
+                                     priority=pairs.priority)  # fmt: skip
     return day.plan(_per_posting(day, ranked))
 
 
