@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -22,8 +21,8 @@ from api.simulation_course import Opening
 from api.simulation_train import Trainer
 from ingest.demo.draw import Draw
 from ingest.demo.history import load_people
-from ingest.demo.history_model import Job, Person, draw_latents
-from ingest.demo.history_plan import monthly_pay
+from ingest.demo.history_model import Person, draw_latents
+from ingest.demo.history_plan import job_of, monthly_pay, piece_reference
 from matcher.explain import Names
 from matcher.frame import PostingFrame, WorkerFrame
 from matcher.load import Vocabularies, load_postings, load_workers
@@ -95,29 +94,13 @@ def _openings(session: Session, quality: dict[int, float]) -> dict[int, Opening]
         .outerjoin(PublicWelfareJob, PublicWelfareJob.posting_id == Posting.id)
         .where(Posting.status == PostingStatus.OPEN)
     ).all()
-    piece = _piece_reference([p for p, _ in rows])
+    piece = piece_reference(p for p, _ in rows)
     out = {}
     for posting, welfare in rows:
-        job = Job(
-            employer_id=posting.employer_id, occupation_code=posting.occupation_code, age_min=posting.age_min,
-            age_max=posting.age_max, required=frozenset(posting.certificates_required or ()),
-            preferred=frozenset(posting.certificates_preferred or ()), job_kind=posting.job_kind,
-            welfare_term_months=(welfare.term_months or 12) if welfare else None, longitude=posting.longitude,
-            latitude=posting.latitude, county=posting.work_adcode, quality=quality.get(posting.employer_id, 0.0),
-        )  # fmt: skip
+        term = (welfare.term_months or 12) if welfare else None
+        job = job_of(posting, term, quality.get(posting.employer_id, 0.0))
         out[posting.id] = Opening(job, _monthly_range(posting, piece))
     return out
-
-
-def _piece_reference(postings: list[Posting]) -> dict[str | None, float]:
-    """The median piece rate of each occupation among the open postings."""
-    rates: dict[str | None, list[float]] = {}
-    for p in postings:
-        if p.pay_period == "piece" and (p.pay_min is not None or p.pay_max is not None):
-            low = float(p.pay_min if p.pay_min is not None else p.pay_max or 0)
-            high = float(p.pay_max) if p.pay_max is not None else low * 1.2
-            rates.setdefault(p.occupation_code, []).append((low + high) / 2)
-    return {code: statistics.median(values) for code, values in rates.items()}
 
 
 def _monthly_range(p: Posting, piece: dict[str | None, float]) -> tuple[float, float]:

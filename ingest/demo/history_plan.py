@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from models.employer import Employer
 from models.posting import Posting
 from models.vocab import PostingSource
 
-__all__ = ["LAST_OPENING", "PastPosting", "monthly_pay", "plan_postings"]
+__all__ = ["LAST_OPENING", "PastPosting", "job_of", "monthly_pay", "piece_reference", "plan_postings"]
 
 _RATE = {"agency": 4.0, "public_body": 1.0}  # past postings a year per template; others 3
 _DEFAULT_RATE = 3.0
@@ -68,7 +69,7 @@ def plan_postings(
 ) -> list[PastPosting]:
     """The past postings of every employer, in order of opening."""
     templates = _templates(session)
-    piece_ref = _piece_reference(templates)
+    piece_ref = piece_reference(p for p, _, _ in templates)
     start, end = today - dt.timedelta(days=365 * years), today - dt.timedelta(days=LAST_OPENING)
     found: list[tuple[dt.date, int, Posting, str | None]] = []
     for posting, county, kind in templates:
@@ -92,11 +93,11 @@ def _templates(session: Session) -> list[tuple[Posting, str | None, str]]:
     return [(p, county, kind) for p, county, kind in session.execute(query)]
 
 
-def _piece_reference(templates: list[tuple[Posting, str | None, str]]) -> dict[str | None, float]:
-    """The median piece rate of each occupation among current postings."""
+def piece_reference(postings: Iterable[Posting]) -> dict[str | None, float]:
+    """The median piece rate of each occupation among ``postings`` (those with a piece rate stated)."""
     rates: dict[str | None, list[float]] = {}
-    for posting, _, _ in templates:
-        if posting.pay_period == "piece":
+    for posting in postings:
+        if posting.pay_period == "piece" and (posting.pay_min is not None or posting.pay_max is not None):
             rates.setdefault(posting.occupation_code, []).append(_middle(posting))
     return {code: statistics.median(values) for code, values in rates.items()}
 
@@ -161,16 +162,17 @@ def _past(
     )
     region = "*" if t.out_of_area or county is None else county
     keywords = f"{t.title} {t.occupation_name or ''}"
-    job = _job(t, welfare, quality.get(t.employer_id, 0.0))
+    job = job_of(t, (welfare["term_months"] or 12) if welfare else None, quality.get(t.employer_id, 0.0))
     return PastPosting(index, row, welfare, job, opened, headcount, region, keywords, months)
 
 
-def _job(t: Posting, welfare: dict[str, Any] | None, quality: float) -> Job:
+def job_of(t: Posting, welfare_term_months: int | None, quality: float) -> Job:
+    """The posting as the behaviour model sees it (``welfare_term_months``: None unless public-welfare)."""
     return Job(
         employer_id=t.employer_id, occupation_code=t.occupation_code, age_min=t.age_min, age_max=t.age_max,
         required=frozenset(t.certificates_required or ()), preferred=frozenset(t.certificates_preferred or ()),
-        job_kind=t.job_kind, welfare_term_months=(welfare["term_months"] or 12) if welfare else None,
-        longitude=t.longitude, latitude=t.latitude, county=t.work_adcode, quality=quality,
+        job_kind=t.job_kind, welfare_term_months=welfare_term_months, longitude=t.longitude, latitude=t.latitude,
+        county=t.work_adcode, quality=quality,
     )  # fmt: skip
 
 
