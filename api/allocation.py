@@ -10,9 +10,9 @@ administrator their counties', a city administrator everything). Anyone else is 
 Committing writes each proposal as a manual proposal is written (``Tracking.propose``: the match, its
 ``proposed`` event, the proposer), with the plan's probability and model version on the match; a pair that
 got an open match since the preview, a posting no longer open, a worker who withdrew consent are skipped with
-the reason, and so is a proposal that would take a worker over the plan's limit of open proposals (others
-proposed since the preview count). Each item is settled once, so committing again changes nothing. Services do
-not commit.
+the reason, and so is a proposal that would take a worker over the plan's limit of open proposals, or a
+posting over its limit of open proposals per place left (others proposed since the preview count). Each item
+is settled once, so committing again changes nothing. Services do not commit.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from models.employer import Employer
 from models.errors import AnyeError, Conflict, InvalidInput, NotAllowed, NotFound
 from models.match_plan import MatchPlan, MatchPlanItem
 from models.match_plan_repository import ItemRow, MatchPlanRepository
+from models.posting import Posting
 from models.vocab import Role
 
 __all__ = [
@@ -126,13 +127,21 @@ def check_request(session: Session, scope: Scope, request: PlanRequest) -> None:
         raise NotAllowed("这个地区没有您负责的安置点，不能为它制定计划；请选择您负责的县（区）或市。")
 
 
+@dataclass(slots=True)
+class _Going:
+    """Open proposals (matches in an open stage) per worker id and per posting id, kept up to date by a commit."""
+
+    workers: dict[int, int]
+    postings: dict[int, int]
+
+
 def make_plan(session: Session, matcher: Matcher, scope: Scope, request: PlanRequest, on: dt.date) -> MatchPlan:
     """Plan the region on day ``on`` with ``matcher`` (built for that day) and store it as a preview."""
     check_request(session, scope, request)
     repo = MatchPlanRepository(session)
     limits = Limits(per_place=request.per_place, per_worker=request.per_worker)
     made = plan(matcher, request.region, limits, today=day(on), open_proposals=repo.open_proposals(),
-                exclude_pairs=repo.proposed_pairs())  # fmt: skip
+                exclude_pairs=repo.proposed_pairs(), open_at_postings=repo.open_at_postings())  # fmt: skip
     stored = _stored(made, scope, request, on)
     items = [
         MatchPlanItem(
@@ -216,7 +225,7 @@ class Plans:
         todo = self.repo.uncommitted(plan_id, scope.site_ids)
         outcome.already, outcome.others = mine - len(todo), everyone - mine
         tracking = Tracking(self.session, self.changes, today=self.today)
-        going = self.repo.open_proposals()  # with those made since the preview
+        going = _Going(self.repo.open_proposals(), self.repo.open_at_postings())  # with those made since the preview
         now = utcnow()
         for item in todo:
             try:
@@ -231,15 +240,20 @@ class Plans:
         self.session.flush()
         return outcome
 
-    @staticmethod
-    def _propose(
-        tracking: Tracking, scope: Scope, stored: MatchPlan, item: MatchPlanItem, going: dict[int, int]
-    ) -> None:
-        """One item as a proposed match, unless the worker reached the limit (``going``: open proposals)."""
-        already = going.get(item.worker_id, 0)
+    def _propose(self, tracking: Tracking, scope: Scope, stored: MatchPlan, item: MatchPlanItem, going: _Going) -> None:
+        """One item as a proposed match, unless the worker or the posting reached its limit of open proposals."""
+        already = going.workers.get(item.worker_id, 0)
         if already >= stored.per_worker:
             raise Conflict(f"此人已有 {already} 条进行中的推荐，达到每人 {stored.per_worker} 条的上限。")
+        posting = self.session.get(Posting, item.posting_id)
+        if posting is None:
+            raise NotFound("岗位不存在或已被删除。")
+        at_posting, places = going.postings.get(item.posting_id, 0), max(posting.places_left or 1, 1)
+        if at_posting >= stored.per_place * places:
+            raise Conflict(f"这个岗位已有 {at_posting} 条进行中的推荐，达到每个空缺名额 {stored.per_place} 人"
+                           f"（共 {places} 个名额）的上限。")  # fmt: skip
         row = tracking.propose(scope, item.worker_id, item.posting_id, note=plan_note(stored.id))
         row.match.probability, row.match.model_version = item.probability, stored.model_version
         item.match_id = row.match.id
-        going[item.worker_id] = already + 1
+        going.workers[item.worker_id] = already + 1
+        going.postings[item.posting_id] = at_posting + 1

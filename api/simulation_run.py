@@ -16,8 +16,9 @@ Then the ranking model is retrained when it is due, the changes go into the matc
 the changed rows: a hired worker unavailable, their household employed; ``upsert_postings``: places left, 已招满
 at none), and the day's proposals are planned: over the region's postings, then over the out-of-area group
 recruitments (劳务输出), with the same workers' limits across both. A proposal stays open until it ends
-(unreached after the 4-day contact window, declined, or answered) and counts against the worker's limit
-(``Limits.per_worker``) under the plan; the baselines ignore it, as they do within a day. People at work at the
+(unreached after the 4-day contact window, declined, or answered) and counts against its posting's limit
+(``Limits.per_place`` per place left) under every policy, and against the worker's limit (``Limits.per_worker``)
+under the plan; the baselines ignore the workers' limit, as they do within a day. People at work at the
 start (the ledger, or a hire of the history still running) stay at work through the run. No new postings arrive
 (the history's planner, ``ingest.demo.history_plan``, plans past ones only): the postings open at the start
 take people until they are filled or reach their deadline. The matcher's history-derived columns (a worker's
@@ -241,13 +242,18 @@ class PolicyRun:
         today = day(self.world.start) + t
         limits, adcode = self.options.limits, self.options.region
         counts = {w: len(rs) for w, rs in self.open.items() if rs}
+        at_postings: dict[int, int] = defaultdict(int)
+        for rs in self.open.values():
+            for r in rs:
+                at_postings[r.posting_id] += 1
         for region in (Region(adcode), Region(adcode, out_of_area=True)):
             limited = counts if self.policy == "plan" else None
             result = self.propose(self.matcher, region, limits, today=today, open_proposals=limited,
-                                  exclude_pairs=frozenset(self.proposed))  # fmt: skip
+                                  exclude_pairs=frozenset(self.proposed), open_at_postings=at_postings)  # fmt: skip
             for x in result.proposals:
                 self._record(x.worker_id, x.posting_id, x.probability, week, t)
                 counts[x.worker_id] = counts.get(x.worker_id, 0) + 1
+                at_postings[x.posting_id] += 1
             slots = result.places * limits.per_place
             self.days.append(DayPlan(week, len(result.proposals), result.households_to_cover,
                                      result.households_covered, slots))  # fmt: skip

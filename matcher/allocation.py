@@ -27,8 +27,11 @@ What the plan maximises
     reach a household.
 
 Under these limits
-    each posting at most ``per_place`` proposals per place left; each worker at most ``per_worker`` open
-    proposals, the ones already in the pipeline (``open_proposals``) included.
+    each posting at most ``per_place`` open proposals per place left, the ones already in the pipeline
+    (``open_at_postings``) included, so planning again the next day does not pile more names on an employer
+    still calling the last ones; each worker at most ``per_worker`` open proposals, the ones already in the
+    pipeline (``open_proposals``) included. The baselines keep the postings' limit too (it is the employers'),
+    and ignore the workers'.
 
 Solved exactly as a min-cost flow (``matcher.flow``) on the eligible pairs, with gains in integer millionths:
 probabilities and the household weight are rounded to 1e-6, so the plan's value is optimal to within half a
@@ -188,10 +191,12 @@ def plan(
     today: int,
     open_proposals: Mapping[int, int] | None = None,
     exclude_pairs: frozenset[tuple[int, int]] | None = None,
+    open_at_postings: Mapping[int, int] | None = None,
 ) -> Plan:
     """The optimal plan of the day (see the module docstring); ``open_proposals``: worker id -> proposals still
-    open in the pipeline; ``exclude_pairs``: (worker id, posting id) already proposed."""
-    day = _day(matcher, region, limits, today, open_proposals, exclude_pairs, min_probability=True)
+    open in the pipeline; ``exclude_pairs``: (worker id, posting id) already proposed; ``open_at_postings``:
+    posting id -> proposals still open in the pipeline."""
+    day = _day(matcher, region, limits, today, open_proposals, exclude_pairs, open_at_postings, min_probability=True)
     return day.plan(np.flatnonzero(solve(_network(day))))
 
 
@@ -203,10 +208,12 @@ def greedy_plan(
     today: int,
     open_proposals: Mapping[int, int] | None = None,
     exclude_pairs: frozenset[tuple[int, int]] | None = None,
+    open_at_postings: Mapping[int, int] | None = None,
 ) -> Plan:
     """Baseline: each posting's best ``per_place x places`` alone, ranked as ``candidates`` ranks (probability
-    raised by the matcher's household priority); workers' limits and ``open_proposals`` ignored."""
-    day = _day(matcher, region, limits, today, None, exclude_pairs, min_probability=True)
+    raised by the matcher's household priority); workers' limits and ``open_proposals`` ignored, the postings'
+    (``open_at_postings``) kept."""
+    day = _day(matcher, region, limits, today, None, exclude_pairs, open_at_postings, min_probability=True)
     workers, pairs = _frames(matcher)[0], day.pairs
     ranked = with_household_priority(pairs.probability, workers, pairs.wi, matcher.priority_weight,
                                      priority=pairs.priority)  # fmt: skip
@@ -221,10 +228,12 @@ def keyword_plan(
     today: int,
     open_proposals: Mapping[int, int] | None = None,
     exclude_pairs: frozenset[tuple[int, int]] | None = None,
+    open_at_postings: Mapping[int, int] | None = None,
 ) -> Plan:
     """Baseline: each posting's best ``per_place x places`` by text similarity alone (still eligible, not
-    excluded); the model, ``min_probability``, workers' limits and ``open_proposals`` unused."""
-    day = _day(matcher, region, limits, today, None, exclude_pairs, min_probability=False)
+    excluded); the model, ``min_probability``, workers' limits and ``open_proposals`` unused, the postings' limits
+    kept."""
+    day = _day(matcher, region, limits, today, None, exclude_pairs, open_at_postings, min_probability=False)
     return day.plan(_per_posting(day, day.pairs.text))
 
 
@@ -236,9 +245,12 @@ def eligible_pairs(
     today: int,
     open_proposals: Mapping[int, int] | None = None,
     exclude_pairs: frozenset[tuple[int, int]] | None = None,
+    open_at_postings: Mapping[int, int] | None = None,
 ) -> ScoredPairs:
     """The pairs ``plan`` weighs, scored: the scoring alone (for benchmarks and the simulation)."""
-    return _day(matcher, region, limits, today, open_proposals, exclude_pairs, min_probability=True).pairs
+    return _day(
+        matcher, region, limits, today, open_proposals, exclude_pairs, open_at_postings, min_probability=True
+    ).pairs
 
 
 def _per_posting(day: _Day, value: npt.NDArray[np.float32]) -> Rows:
@@ -260,6 +272,7 @@ def _day(
     today: int,
     open_proposals: Mapping[int, int] | None,
     exclude_pairs: frozenset[tuple[int, int]] | None,
+    open_at_postings: Mapping[int, int] | None,
     *,
     min_probability: bool,
 ) -> _Day:
@@ -267,9 +280,10 @@ def _day(
     workers, postings = _frames(matcher)
     alive = matcher.posting_text.live
     open_ = (postings.status == _OPEN) & (postings.places_left != 0) & (postings.deadline >= today)
-    posting_rows = np.flatnonzero(region.posting_flags(postings) & open_ & alive[: len(postings)])
     posting_cap = limits.per_place * np.maximum(postings.places_left, 1).astype(np.int64)
-    worker_cap = limits.per_worker - _already_open(workers, open_proposals)
+    posting_cap -= _already_open(postings.posting_id, open_at_postings)
+    posting_rows = np.flatnonzero(region.posting_flags(postings) & open_ & alive[: len(postings)] & (posting_cap > 0))
+    worker_cap = limits.per_worker - _already_open(workers.worker_id, open_proposals)
     taking_part = region.within(workers.local_county) & workers.available & (worker_cap > 0)
     taking_part &= matcher.worker_text.live[: len(workers)]
     pairs = matcher.score_pairs(posting_rows, today=today, workers=taking_part)
@@ -280,16 +294,16 @@ def _day(
                 pairs.where(worth if min_probability else keep), to_cover)  # fmt: skip
 
 
-def _already_open(workers: WorkerFrame, open_proposals: Mapping[int, int] | None) -> npt.NDArray[np.int64]:
-    """Per worker row: proposals already open in the pipeline."""
-    out = np.zeros(len(workers), np.int64)
+def _already_open(row_ids: npt.NDArray[np.int64], open_proposals: Mapping[int, int] | None) -> npt.NDArray[np.int64]:
+    """Per frame row (worker or posting, ``row_ids`` its ids): proposals already open in the pipeline."""
+    out = np.zeros(len(row_ids), np.int64)
     if open_proposals:
         ids = np.fromiter(open_proposals.keys(), np.int64, len(open_proposals))
         counts = np.fromiter(open_proposals.values(), np.int64, len(open_proposals))
         order = np.argsort(ids)
         ids, counts = ids[order], counts[order]
-        at = np.searchsorted(ids, workers.worker_id).clip(max=len(ids) - 1)
-        out = np.where(ids[at] == workers.worker_id, counts[at], 0)
+        at = np.searchsorted(ids, row_ids).clip(max=len(ids) - 1)
+        out = np.where(ids[at] == row_ids, counts[at], 0)
     return out
 
 

@@ -88,6 +88,11 @@ class MatchPlanRepository:
         query = select(Match.worker_id, func.count()).where(Match.stage.in_(OPEN_STAGES)).group_by(Match.worker_id)
         return {int(w): int(n) for w, n in self.session.execute(query)}
 
+    def open_at_postings(self) -> dict[int, int]:
+        """Posting id -> matches for it still going (``OPEN_STAGES``)."""
+        query = select(Match.posting_id, func.count()).where(Match.stage.in_(OPEN_STAGES)).group_by(Match.posting_id)
+        return {int(p): int(n) for p, n in self.session.execute(query)}
+
     def proposed_pairs(self) -> frozenset[tuple[int, int]]:
         """(worker id, posting id) of every match for an open posting, whatever its stage: a pair proposed
         once (even declined) is not proposed again by a plan."""

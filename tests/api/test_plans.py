@@ -139,6 +139,23 @@ def test_a_commit_keeps_each_worker_within_the_limit_of_open_proposals(day: Day)
     assert [m["posting_id"] for m in _matches(day, worker_id=sun)] == [other]
 
 
+def test_matches_open_at_a_posting_count_against_its_limit_in_the_plan_and_at_commit(day: Day) -> None:
+    plan_id = _plan(day, day.admin, adcode=CITY, per_place=1)  # the welder's one place: one open proposal
+    sun, ma = day.world.people["sun_lei"].id, day.world.people["ma_jun"].id
+    assert (("sun_lei", day.welder)) in _pairs(_get(day, f"/plans/{plan_id}", day.admin), day.world)
+    manual = day.client.post("/matches", json={"worker_id": ma, "posting_id": day.welder}, headers=day.admin)
+    assert manual.status_code == 201, manual.text
+
+    done = day.client.post(f"/plans/{plan_id}/commit", headers=day.admin).json()
+    (skipped,) = done["skipped"]
+    assert (skipped["worker_id"], skipped["posting_id"]) == (sun, day.welder)
+    assert "这个岗位已有 1 条进行中的推荐" in skipped["reason"]
+    assert [m["worker_id"] for m in _matches(day, posting_id=day.welder)] == [ma]
+
+    later = _get(day, f"/plans/{_plan(day, day.admin, adcode=CITY, per_place=1)}", day.admin)
+    assert all(posting != day.welder for _, posting in _pairs(later, day.world))  # no room left there
+
+
 def test_a_broker_sees_commits_and_calls_only_the_people_of_their_sites(day: Day) -> None:
     plan_id = _plan(day, day.admin, adcode=CITY)
     broker_a, broker_b = sign_in(day.client, "broker_a"), sign_in(day.client, "broker_b")

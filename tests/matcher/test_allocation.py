@@ -9,6 +9,7 @@ posting's employer retention (0.01, 0.02, ...) say which row and column of the t
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -146,6 +147,18 @@ def test_limits_hold_for_postings_workers_open_proposals_and_exclusions(tokenize
     assert chosen <= eligible
     assert result.workers == 7  # worker 3 has no room left
     assert (result.postings, result.places) == (3, 6)
+
+
+def test_proposals_still_open_at_a_posting_count_against_its_limit_under_every_policy(tokenizer: Tokenizer) -> None:
+    matcher = _crowd(tokenizer)  # postings 1, 2, 3 with 2, 1 and 3 places
+    limits = Limits(per_place=2, per_worker=8, household_weight=0.0)
+    going = {1: 3, 2: 2, 3: 1}  # posting 1 may take 1 more, posting 2 none, posting 3 five
+    for policy in (plan, greedy_plan, keyword_plan):
+        fresh = Counter(p for p, _ in _pairs(policy(matcher, Region(), limits, today=NOW)))
+        assert fresh == {1: 4, 2: 2, 3: 6}, policy.__name__
+        result = policy(matcher, Region(), limits, today=NOW, open_at_postings=going)
+        assert Counter(p for p, _ in _pairs(result)) == {1: 1, 3: 5}, policy.__name__
+        assert result.postings == 2  # posting 2 has no room left and takes no part
 
 
 def test_a_posting_of_unknown_headcount_counts_as_one_place(tokenizer: Tokenizer) -> None:
