@@ -121,6 +121,7 @@ def as_dict(result: Simulation) -> dict[str, Any]:
         "model": result.model,
         "policies": [f.as_dict() for f in result.figures],
         "ratio_lasting_plan_greedy": result.ratio,
+        "hindsight_reference": result.reference,
         "coverage_where_places_allow": result.coverage,
         "targets": {"ratio": TARGET_RATIO, "coverage": TARGET_COVERAGE, "max_open": result.options.limits.per_worker},
         "verdicts": result.verdicts(),
@@ -178,6 +179,12 @@ def _print_verdicts(result: Simulation, out: Console) -> None:
     )
     if plan is not None:
         out.print(f"计划下每人最多进行中的推荐：{plan.max_open}（上限 m = {m}）{_verdict(verdicts['open'])}")
+    if result.reference is not None:
+        shares = "，".join(f"{LABELS[f.policy].split()[0]} {f.lasting / result.reference:.0%}"
+                          for f in result.figures if result.reference)  # fmt: skip
+        reached = f"；各做法达到 {shares}" if shares else ""
+        out.print(f"事后最优参考（若事先知道第一个撮合日每对人岗推荐的结果，按起始名额）：{result.reference} 个"
+                  f" 3 个月在岗{reached}。这不是目标，只是衡量还差多少。")  # fmt: skip
 
 
 def _print_retrainings(result: Simulation, out: Console) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from api.simulation_bound import hindsight_reference
 from api.simulation_report import PolicyFigures, policy_figures
 from api.simulation_run import POLICIES, PolicyRun, RunOptions
 from api.simulation_world import World
@@ -55,6 +56,12 @@ class Simulation:
     start: dt.date
     model: str
     figures: tuple[PolicyFigures, ...]
+    reference: int | None = None  # the hindsight reference (``api.simulation_bound``), when it was computed
+
+    def share_of_reference(self, policy: str) -> float | None:
+        """A policy's hires lasting 3 months against the hindsight reference."""
+        figures = self.of(policy)
+        return None if figures is None or not self.reference else figures.lasting / self.reference
 
     def of(self, policy: str) -> PolicyFigures | None:
         return next((f for f in self.figures if f.policy == policy), None)
@@ -87,8 +94,10 @@ def simulate(
     *,
     policies: tuple[str, ...] = tuple(POLICIES),
     progress: Callable[[str], None] | None = None,
+    reference: bool = True,
 ) -> Simulation:
-    """Run each of ``policies`` from ``world`` and gather their figures."""
+    """Run each of ``policies`` from ``world`` and gather their figures; ``reference``: also compute the hindsight
+    reference (``api.simulation_bound``)."""
     reachable = _reachable_households(world, options)
     households, workers, places = _taking_part(world, options)
     figures = []
@@ -99,7 +108,8 @@ def simulate(
         run.run()
         figures.append(policy_figures(run, households, reachable, workers, places))
     version = world.scorer.version if world.scorer is not None else "weighted-1"
-    return Simulation(options, world.start, version, tuple(figures))
+    bound = hindsight_reference(world, options) if reference else None
+    return Simulation(options, world.start, version, tuple(figures), bound)
 
 
 def _regions(options: RunOptions) -> tuple[Region, Region]:

@@ -213,7 +213,14 @@ def test_the_command_prints_the_table_of_the_three_policies(city: str, tmp_path:
     args = ["simulate", "--database", city, "--weeks", "1", "--retrain-every", "0", "--start", START.isoformat()]
     shown = runner.invoke(cli, args)
     assert shown.exit_code == 0, shown.output
-    for text in ("计划 plan", "逐岗排序 greedy", "关键词 keyword", "3个月在岗 plan/greedy", "最多进行中"):
+    for text in (
+        "计划 plan",
+        "逐岗排序 greedy",
+        "关键词 keyword",
+        "3个月在岗 plan/greedy",
+        "最多进行中",
+        "事后最优参考",
+    ):
         assert text in shown.output
     result = runner.invoke(cli, [*args, "--json"])
     assert result.exit_code == 0, result.output
@@ -224,4 +231,5 @@ def test_the_command_prints_the_table_of_the_three_policies(city: str, tmp_path:
     for p in data["policies"]:
         assert sum(p["outcomes"].values()) == p["proposals"] and p["outcomes"].get(HIRED, 0) == p["hires"]
         assert p["lasting"] <= p["hires"] and p["covered_end"] >= p["covered_start"]
+        assert p["lasting"] <= data["hindsight_reference"]
     assert dataclasses.asdict(RunOptions(weeks=1, retrain_every=0)) == data["options"]
