@@ -10,7 +10,8 @@ administrator their counties', a city administrator everything). Anyone else is 
 Committing writes each proposal as a manual proposal is written (``Tracking.propose``: the match, its
 ``proposed`` event, the proposer), with the plan's probability and model version on the match; a pair that
 got an open match since the preview, a posting no longer open, a worker who withdrew consent are skipped with
-the reason, and so is a proposal that would take a worker over the plan's limit of open proposals, or a
+the reason, and so is a worker who has since found a job (a hire, or the ledger no longer has them looking), a
+proposal that would take a worker over the plan's limit of open proposals, or a
 posting over its limit of open proposals per place left (others proposed since the preview count). Each item
 is settled once, so committing again changes nothing. Services do not commit.
 """
@@ -226,9 +227,12 @@ class Plans:
         outcome.already, outcome.others = mine - len(todo), everyone - mine
         tracking = Tracking(self.session, self.changes, today=self.today)
         going = _Going(self.repo.open_proposals(), self.repo.open_at_postings())  # with those made since the preview
+        settled = self.repo.no_longer_looking([item.worker_id for item in todo])
         now = utcnow()
         for item in todo:
             try:
+                if item.worker_id in settled:
+                    raise Conflict("此人在预览之后已经上岗或不再找工作，不再推荐。")
                 self._propose(tracking, scope, stored, item, going)
                 outcome.proposed += 1
             except AnyeError as exc:  # Conflict (an open match, a posting no longer open, consent), NotFound

@@ -46,8 +46,7 @@ from models.worker import Worker, WorkerCertificate, WorkerSkill
 __all__ = ["Vocabularies", "demand_of", "ledger_employed_households", "load_postings", "load_workers"]
 
 EPOCH = dt.date(1970, 1, 1)
-_NOT_AVAILABLE = {s.value for s in EmploymentStatus if s.is_employed and s != EmploymentStatus.FLEXIBLE}
-_NOT_AVAILABLE |= {EmploymentStatus.STUDENT.value, EmploymentStatus.NOT_SEEKING.value}
+_NOT_AVAILABLE = {s.value for s in EmploymentStatus if not s.is_looking}
 _NO_LABOUR = {LabourCapacity.NONE.value, LabourCapacity.LOST.value}
 
 

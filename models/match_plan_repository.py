@@ -21,7 +21,7 @@ from models.match import Match
 from models.match_plan import MatchPlan, MatchPlanItem
 from models.posting import Posting
 from models.site import SettlementSite
-from models.vocab import MatchStage, PostingStatus, Role
+from models.vocab import EmploymentStatus, MatchStage, PostingStatus, Role
 from models.worker import Worker
 
 __all__ = ["OPEN_STAGES", "BrokerRow", "ItemRow", "MatchPlanRepository", "region_prefix"]
@@ -87,6 +87,21 @@ class MatchPlanRepository:
         """Worker id -> matches of theirs still going (``OPEN_STAGES``)."""
         query = select(Match.worker_id, func.count()).where(Match.stage.in_(OPEN_STAGES)).group_by(Match.worker_id)
         return {int(w): int(n) for w, n in self.session.execute(query)}
+
+    def no_longer_looking(self, worker_ids: Sequence[int]) -> set[int]:
+        """Those of ``worker_ids`` who now hold a job (a hire not separated, whatever its start day) or whom the
+        ledger no longer has looking for work (``EmploymentStatus.is_looking``, no wish to work)."""
+        ids = list(set(worker_ids))
+        if not ids:
+            return set()
+        hired = select(Match.worker_id).where(
+            Match.worker_id.in_(ids), Match.hired_on.is_not(None), Match.separated_on.is_(None)
+        )
+        statuses = [s.value for s in EmploymentStatus if not s.is_looking]
+        ledger = select(Worker.id).where(
+            Worker.id.in_(ids), or_(Worker.employment_status.in_(statuses), Worker.wish_employment.is_(False))
+        )
+        return {int(w) for w in self.session.scalars(hired)} | {int(w) for w in self.session.scalars(ledger)}
 
     def open_at_postings(self) -> dict[int, int]:
         """Posting id -> matches for it still going (``OPEN_STAGES``)."""

@@ -117,6 +117,14 @@ class EmploymentStatus(_Labelled):
             EmploymentStatus.NOT_SEEKING,
         )
 
+    @property
+    def is_looking(self) -> bool:
+        """May be proposed for a job: not at work (灵活就业 still looks for steady work), not a student, not
+        without the wish to work."""
+        return self is EmploymentStatus.FLEXIBLE or not (
+            self.is_employed or self in (EmploymentStatus.STUDENT, EmploymentStatus.NOT_SEEKING)
+        )
+
 
 class HouseholdCategory(_Labelled):
     """户类型; 监测户 covers the three kinds of 防返贫监测对象."""

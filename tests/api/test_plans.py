@@ -156,6 +156,19 @@ def test_matches_open_at_a_posting_count_against_its_limit_in_the_plan_and_at_co
     assert all(posting != day.welder for _, posting in _pairs(later, day.world))  # no room left there
 
 
+def test_a_worker_who_found_work_since_the_preview_is_not_called(day: Day) -> None:
+    plan_id = _plan(day, day.admin, adcode=CITY)
+    zhang = day.world.people["zhang_wei"].id
+    found_work = day.client.patch(f"/workers/{zhang}", json={"employment_status": "县内务工"}, headers=day.admin)
+    assert found_work.status_code == 200, found_work.text
+
+    done = day.client.post(f"/plans/{plan_id}/commit", headers=day.admin).json()
+    assert done["proposed"] == 2
+    (skipped,) = done["skipped"]
+    assert (skipped["worker_id"], skipped["reason"]) == (zhang, "此人在预览之后已经上岗或不再找工作，不再推荐。")
+    assert _matches(day, worker_id=zhang) == []
+
+
 def test_a_broker_sees_commits_and_calls_only_the_people_of_their_sites(day: Day) -> None:
     plan_id = _plan(day, day.admin, adcode=CITY)
     broker_a, broker_b = sign_in(day.client, "broker_a"), sign_in(day.client, "broker_b")
