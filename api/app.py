@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy import text
 
 from api.answer_fastpath import AnswerFastPath
 from api.changes import Changes
+from api.deps import committed_first
 from api.errors import install_error_handlers
 from api.otp import LoggingCodeSender
 from api.pages import install_pages
@@ -67,8 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(AnswerFastPath)  # cached answers of the busiest reads, before routing (see its docstring)
     routers = (auth, sites, households, workers, employers, postings, matching, matches, plans, jobs, audit, reports)
-    for module in routers:
-        app.include_router(module.router)
+    for module in routers:  # each unit of work committed before its answer leaves (``committed_first``)
+        app.include_router(module.router, dependencies=[Depends(committed_first, scope="function")])
     install_pages(app)  # the web pages (/web, /static): the same services, rendered
 
     @app.get("/health", summary="健康检查：数据库与缓存是否可用", tags=["系统"])

@@ -30,6 +30,7 @@ __all__ = [
     "NOT_SIGNED_IN",
     "bearer_token",
     "cached_scope",
+    "committed_first",
     "current_account",
     "current_scope",
     "get_cache",
@@ -67,6 +68,19 @@ def get_session(request: Request) -> Iterator[Session]:
     finally:
         session.close()
     changes.flush(session)  # after the commit: the matcher and cached results see committed rows only
+
+
+def committed_first(
+    session: Annotated[Session, Depends(get_session)], changes: Annotated[Changes, Depends(get_changes)]
+) -> Iterator[None]:
+    """Commit the request's unit of work and announce its changes *before* the answer leaves (on every JSON
+    router and the pages: ``Depends(committed_first, scope="function")``). ``get_session`` ends after the response
+    is sent, and a client sends its next request the moment the answer arrives (a browser follows a redirect at
+    once): it must find what the last one did. On an error nothing is committed here (``get_session`` rolls
+    back)."""
+    yield
+    session.commit()
+    changes.flush(session)
 
 
 async def get_cache(request: Request) -> Cache:

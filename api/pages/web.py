@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,8 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from api.accounts import Scope
-from api.changes import Changes
-from api.deps import NOT_PERMITTED, NOT_SIGNED_IN, current_scope, get_changes, get_session, get_tokens
+from api.deps import NOT_PERMITTED, NOT_SIGNED_IN, committed_first, current_scope, get_session, get_tokens
 from api.errors import NotAuthenticated, _message
 from api.tokens import IssuedToken, TokenStore
 from models.errors import NotAllowed
@@ -135,18 +134,6 @@ async def cookie_token(request: Request) -> str:
     if not token:
         raise NotAuthenticated(NOT_SIGNED_IN)
     return token
-
-
-def committed_first(
-    session: Annotated[Session, Depends(get_session)], changes: Annotated[Changes, Depends(get_changes)]
-) -> Iterator[None]:
-    """Commit the request's unit of work and announce its changes *before* the answer leaves (a route whose
-    dependency this is: ``Depends(committed_first, scope="function")``). ``get_session`` ends after the
-    response is sent, and a browser follows a page's redirect at once: it must find what the POST did. On
-    an error nothing is committed here (``get_session`` rolls back)."""
-    yield
-    session.commit()
-    changes.flush(session)
 
 
 def page_scope(
