@@ -18,7 +18,7 @@ from ingest.place import county_of, county_position
 from ingest.posting_ad import drafts_of_ad
 from ingest.posting_form import EmployerForm, PostingForm
 from ingest.posting_parser import parse_posting
-from models.employer import Employer
+from models.employer import Employer, check_can_publish
 from models.errors import Conflict, NotAllowed
 from models.posting import Posting, PublicWelfareJob, change_status, check_posting
 from models.posting_repository import PostingRepository
@@ -259,6 +259,8 @@ class PostingService:
     def change_status(self, posting_id: int, to: PostingStatus, *, today: dt.date) -> Posting:
         """Open, pause, close ... a posting as its life allows (see ``models.posting``)."""
         posting = self.repo.posting(posting_id, for_update=True)
+        if to == PostingStatus.OPEN:  # the one way into the open postings workers see and the matcher loads
+            check_can_publish(self.repo.employer(posting.employer_id))
         change_status(posting, to, today=today)
         self.session.flush()
         return posting

@@ -3,16 +3,55 @@
 Kinds are ``models.vocab.EmployerKind``: 企业, 涉农企业, 帮扶车间/扶贫车间, 扶贫工坊, 产业园区企业, 合作社,
 劳务派遣/人力资源机构, and the 村委会/社区/乡镇 that create public-welfare posts (公益性岗位).
 The contact is a business contact that appears on the employer's own ads, so it is stored as written.
+
+Review (审核): an employer that registers itself starts 待审核 (``ReviewStatus.PENDING``) and none of its
+postings may open until site staff approve it (``check_can_publish``, called wherever a posting opens), so
+nothing of it reaches workers before then. Staff decide once (``decide_review``): 通过, or 不通过 with a
+reason the employer sees; a refused employer corrects its details and asks again (``resubmit_review``).
+Employers registered by staff or imported from a register are approved from the start.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
 
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, TimestampMixin
+from models.errors import Conflict, InvalidInput, NotAllowed
+from models.vocab import EmployerKind
 
-__all__ = ["Employer"]
+__all__ = [
+    "CREDIT_CODE_REQUIRED",
+    "REVIEW_REASON_MAX",
+    "Employer",
+    "ReviewStatus",
+    "check_can_publish",
+    "decide_review",
+    "resubmit_review",
+]
+
+# Registered market entities always hold a 统一社会信用代码; workshops, home workshops and village bodies
+# often register without one at hand (the staff form and imports accept any kind without it).
+CREDIT_CODE_REQUIRED = frozenset(
+    {EmployerKind.ENTERPRISE, EmployerKind.AGRICULTURAL, EmployerKind.PARK, EmployerKind.COOPERATIVE,
+     EmployerKind.AGENCY}
+)  # fmt: skip
+REVIEW_REASON_MAX = 500
+
+
+class ReviewStatus(StrEnum):
+    """审核状态: pending (待审核) -> approved (已通过) | rejected (不通过) -> pending again when resubmitted."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    @property
+    def zh(self) -> str:
+        return {"pending": "待审核", "approved": "已通过", "rejected": "不通过"}[self.value]
 
 
 class Employer(TimestampMixin, Base):
@@ -30,3 +69,40 @@ class Employer(TimestampMixin, Base):
     contact_name: Mapped[str | None] = mapped_column(Text)
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     remarks: Mapped[str | None] = mapped_column(Text)
+    # 审核: who decided last, when and why (the reason is shown to the employer; every decision is audited)
+    review_status: Mapped[str] = mapped_column(
+        String(16), server_default=ReviewStatus.APPROVED.value, default=ReviewStatus.APPROVED.value
+    )
+    reviewed_at: Mapped[dt.datetime | None]
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    review_reason: Mapped[str | None] = mapped_column(Text)
+
+
+def check_can_publish(employer: Employer) -> None:
+    """``NotAllowed`` unless staff have approved ``employer``: its postings may not open before then."""
+    status = ReviewStatus(employer.review_status)
+    if status is ReviewStatus.PENDING:
+        raise NotAllowed("该单位还在审核中（待审核），审核通过后才能发布岗位；现在可以先存为草稿。")
+    if status is ReviewStatus.REJECTED:
+        raise NotAllowed("该单位审核未通过，不能发布岗位。请按首页写明的原因修改单位信息，再重新提交审核。")
+
+
+def decide_review(employer: Employer, *, approve: bool, reason: str | None, reviewer: str, at: dt.datetime) -> None:
+    """通过 or 不通过 (a reason required) a pending employer; ``Conflict`` when it was decided already."""
+    status = ReviewStatus(employer.review_status)
+    if status is not ReviewStatus.PENDING:
+        raise Conflict(f"该单位已审核（{status.zh}），不能重复审核。")
+    reason = (reason or "").strip() or None
+    if not approve and reason is None:
+        raise InvalidInput("请填写不通过的原因：单位会在首页看到它，并据此修改。")
+    if reason is not None and len(reason) > REVIEW_REASON_MAX:
+        raise InvalidInput(f"原因最多 {REVIEW_REASON_MAX} 个字。")
+    employer.review_status = (ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED).value
+    employer.reviewed_at, employer.reviewed_by, employer.review_reason = at, reviewer, reason
+
+
+def resubmit_review(employer: Employer) -> None:
+    """A refused employer, its details corrected, asks to be reviewed again (the last decision stays on record)."""
+    if employer.review_status != ReviewStatus.REJECTED:
+        raise Conflict("只有审核未通过的单位可以重新提交审核。")
+    employer.review_status = ReviewStatus.PENDING.value

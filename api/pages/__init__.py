@@ -20,7 +20,20 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import NotAuthenticated, status_for
-from api.pages import auth, broker, broker_plans, broker_postings, broker_reports, employer, employer_info, worker
+from api.pages import (
+    auth,
+    broker,
+    broker_employers,
+    broker_followups,
+    broker_plans,
+    broker_postings,
+    broker_reports,
+    employer,
+    employer_info,
+    employer_register,
+    worker,
+    worker_edit,
+)
 from api.pages.web import committed_first, redirect, render
 from models.errors import AnyeError
 
@@ -30,7 +43,21 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 # every page's unit of work is committed before its answer leaves (see ``committed_first``)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(committed_first, scope="function")])
-for _module in (auth, worker, broker, broker_postings, broker_reports, broker_plans, employer, employer_info):
+_MODULES = (
+    auth,
+    worker,
+    broker,
+    broker_postings,
+    broker_reports,
+    broker_plans,
+    broker_followups,  # 回访
+    worker_edit,  # staff edit of a worker's record
+    broker_employers,  # review of self-registered employers
+    employer,
+    employer_info,
+    employer_register,  # 用人单位注册
+)
+for _module in _MODULES:
     router.include_router(_module.router)
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from api.accounts import Scope
+from api.employer_review import EmployerReviews, employer_reviews_service
 from api.matching import Applicant, Applications, applications_service
 from api.openings import Openings, openings_service
 from api.pages.posting_forms import posting_router
@@ -18,6 +19,7 @@ from api.pages.steps import CONTRACTS, record_step, refusal, step_view, unsuffix
 from api.pages.web import Form, page_roles, posted_form, redirect, render
 from api.routes.matches import tracking_service
 from api.tracking import Tracking
+from models.employer import ReviewStatus
 from models.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from models.opening_repository import PostingFilter
 from models.posting import missing_for_opening, pay_text
@@ -34,7 +36,10 @@ Service = Annotated[Openings, Depends(openings_service)]
 ApplicationsDep = Annotated[Applications, Depends(applications_service)]
 TrackingDep = Annotated[Tracking, Depends(tracking_service)]
 Posted = Annotated[Form, Depends(posted_form)]
+Reviews = Annotated[EmployerReviews, Depends(employer_reviews_service)]
 _REFUSED = (Conflict, InvalidInput, NotAllowed, NotFound)
+_HOME_NOTICES = {"registered": "注册成功，欢迎使用安业。单位信息已提交，请等待安置点工作人员审核。",
+                 "resubmitted": "已重新提交审核，请等待安置点工作人员审核。"}  # fmt: skip
 
 
 def _age(birth: dt.date, today: dt.date) -> int:
@@ -42,12 +47,22 @@ def _age(birth: dt.date, today: dt.date) -> int:
 
 
 @router.get("/web/employer")
-def home(request: Request, scope: Employer, service: Service) -> Response:
+def home(request: Request, scope: Employer, service: Service, done: str = "") -> Response:
     where = PostingFilter(employer_id=scope.employer_id)
     rows, total = service.postings(scope, where, sort=("created", True), offset=0, limit=100)
     items = [{"p": p, "status": PostingStatus.of(p.status).zh, "pay": pay_text(p.pay_min, p.pay_max, p.pay_period)}
              for p in rows]  # fmt: skip
-    return render(request, "employer_home.html", {"me": scope, "items": items, "total": total})
+    unit = service.employer(scope, scope.employer_id or 0)
+    context = {"me": scope, "items": items, "total": total, "unit": unit, "review": ReviewStatus(unit.review_status),
+               "notice": _HOME_NOTICES.get(done)}  # fmt: skip
+    return render(request, "employer_home.html", context)
+
+
+@router.post("/web/employer/review")
+def resubmit(scope: Employer, reviews: Reviews, form: Posted) -> Response:
+    """重新提交审核 after a refusal (``POST /employers/{id}/resubmit``)."""
+    reviews.resubmit(scope, scope.employer_id or 0)
+    return redirect("/web/employer?done=resubmitted")
 
 
 def _applicant(scope: Scope, a: Applicant, today: dt.date) -> dict[str, Any]:

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from api.accounts import Scope
-from api.deps import current_scope, require_roles
+from api.deps import current_scope, get_cache, get_client_address, get_codes, get_session, require_roles
+from api.employer_review import EmployerReviews, employer_reviews_service
+from api.employer_signup import EmployerSignup, request_signup_code, sign_up_employer
 from api.openings import EmployerPatch, Openings, openings_service
+from api.otp import OneTimeCodes
 from api.paging import Page, PageParams, page_params
+from api.ratelimit import CodeSendLimiter
 from ingest.posting_form import EmployerForm
-from models.employer import Employer
+from models.cache import Cache
+from models.employer import Employer, ReviewStatus
 from models.opening_repository import EMPLOYER_SORTS
+from models.taxonomy import default_taxonomy
 from models.vocab import EmployerKind, Role
 
 __all__ = ["EmployerOut", "router"]
@@ -26,6 +33,8 @@ Anyone = Annotated[Scope, Depends(current_scope)]
 
 
 Service = Annotated[Openings, Depends(openings_service)]
+Reviews = Annotated[EmployerReviews, Depends(employer_reviews_service)]
+Codes = Annotated[OneTimeCodes, Depends(get_codes)]
 
 
 class EmployerOut(BaseModel):
@@ -41,6 +50,11 @@ class EmployerOut(BaseModel):
     contact_name: str | None
     contact_phone: str | None = Field(description="单位联系电话（招聘广告上公开的业务电话）")
     remarks: str | None
+    review_status: ReviewStatus = Field(description="审核状态：pending 待审核，approved 已通过，rejected 不通过")
+    review_label: str = Field(description="审核状态（中文）")
+    reviewed_at: dt.datetime | None = Field(description="最近一次审核的时间")
+    reviewed_by: str | None = Field(description="最近一次审核的工作人员（用户名）")
+    review_reason: str | None = Field(description="审核意见（不通过的原因）")
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -59,6 +73,11 @@ class EmployerOut(BaseModel):
             contact_name=e.contact_name,
             contact_phone=e.contact_phone,
             remarks=e.remarks,
+            review_status=ReviewStatus(e.review_status),
+            review_label=ReviewStatus(e.review_status).zh,
+            reviewed_at=e.reviewed_at,
+            reviewed_by=e.reviewed_by,
+            review_reason=e.review_reason,
             created_at=e.created_at,
             updated_at=e.updated_at,
         )
@@ -93,6 +112,81 @@ def list_employers(
     return Page(items=[EmployerOut.of(e) for e in rows], total=total, page=page.page, size=page.size)
 
 
+class CodeRequest(BaseModel):
+    phone: str = Field(description="联系人的 11 位手机号码")
+
+
+class CodeSent(BaseModel):
+    detail: str
+    phone: str = Field(description="收到验证码的手机号（脱敏）")
+
+
+class SignedUpOut(BaseModel):
+    employer: EmployerOut
+    username: str = Field(description="登录名（用 POST /auth/token 登录）")
+
+
+class ReviewIn(BaseModel):
+    decision: Literal["approve", "reject"] = Field(description="approve 通过，reject 不通过")
+    reason: str | None = Field(None, max_length=500, description="审核意见；不通过时必填，单位会在首页看到")
+
+
+class ReviewOut(EmployerOut):
+    usernames: list[str] = Field(description="该单位的登录名")
+
+
+@router.post(
+    "/register/code",
+    summary="用人单位注册：获取短信验证码",
+    description="用人单位自助注册前，向联系人手机号发送 6 位验证码（5 分钟内有效）。"
+    "同一手机号 60 秒内只能获取一次、1 小时内最多 5 次；同一地址 1 小时内最多 30 次（429）。无须登录。",
+    status_code=202,
+    response_model=CodeSent,
+)
+def signup_code(
+    body: CodeRequest,
+    address: Annotated[str, Depends(get_client_address)],
+    codes: Codes,
+    cache: Annotated[Cache, Depends(get_cache)],
+) -> CodeSent:
+    masked = request_signup_code(codes, CodeSendLimiter(cache), body.phone, address)
+    return CodeSent(detail=f"验证码已发送到 {masked}，5 分钟内有效。", phone=masked)
+
+
+@router.post(
+    "/register",
+    summary="用人单位自助注册",
+    description="用人单位自己注册单位和登录账号（须先获取手机验证码）。注册后即可登录、修改单位信息、把岗位存为草稿；"
+    "安置点工作人员审核通过前（待审核），岗位不能发布，求职者看不到。统一社会信用代码、同名单位或登录名已登记的，"
+    "按字段说明（409）；密码不合要求或验证码不对的，按字段说明（422）。无须登录。",
+    status_code=201,
+    response_model=SignedUpOut,
+)
+def sign_up(body: EmployerSignup, session: Annotated[Session, Depends(get_session)], codes: Codes) -> SignedUpOut:
+    done = sign_up_employer(session, codes, default_taxonomy(), body)
+    return SignedUpOut(employer=EmployerOut.of(done.employer), username=done.account.username)
+
+
+@router.get(
+    "/reviews",
+    summary="用人单位审核列表",
+    description="待审核的单位排在前面（先提交的在前），其后按登记时间倒序；可按审核状态筛选（status）。"
+    "仅管理员和劳务经纪人/安置点工作人员可用。",
+    response_model=Page[ReviewOut],
+)
+def review_list(
+    scope: Staff,
+    reviews: Reviews,
+    page: Annotated[PageParams, Depends(page_params)],
+    status: Annotated[
+        ReviewStatus | None, Query(description="pending 待审核，approved 已通过，rejected 不通过")
+    ] = None,
+) -> Page[ReviewOut]:
+    rows, total = reviews.queue(scope, status, offset=page.offset, limit=page.size)
+    items = [ReviewOut(**EmployerOut.of(r.employer).model_dump(), usernames=list(r.usernames)) for r in rows]
+    return Page(items=items, total=total, page=page.page, size=page.size)
+
+
 @router.get(
     "/{employer_id}",
     summary="用人单位详情",
@@ -112,3 +206,25 @@ def get_employer(employer_id: int, scope: Anyone, service: Service) -> EmployerO
 )
 def update_employer(employer_id: int, body: EmployerPatch, scope: Anyone, service: Service) -> EmployerOut:
     return EmployerOut.of(service.update_employer(scope, employer_id, body))
+
+
+@router.post(
+    "/{employer_id}/review",
+    summary="审核用人单位",
+    description="通过或不通过一家待审核的单位（不通过须写明原因，单位会在首页看到）；已审核的再审为 409。"
+    "每次审核都记入审计日志。仅管理员和劳务经纪人/安置点工作人员可用。",
+    response_model=EmployerOut,
+)
+def review(employer_id: int, body: ReviewIn, scope: Staff, reviews: Reviews) -> EmployerOut:
+    employer = reviews.decide(scope, employer_id, approve=body.decision == "approve", reason=body.reason)
+    return EmployerOut.of(employer)
+
+
+@router.post(
+    "/{employer_id}/resubmit",
+    summary="重新提交审核",
+    description="审核未通过的单位按原因修改单位信息后，用本单位账号重新提交审核（回到待审核）。记入审计日志。",
+    response_model=EmployerOut,
+)
+def resubmit(employer_id: int, scope: Anyone, reviews: Reviews) -> EmployerOut:
+    return EmployerOut.of(reviews.resubmit(scope, employer_id))

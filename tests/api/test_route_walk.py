@@ -20,6 +20,8 @@ PUBLIC = {
     ("POST", "/auth/code"),
     ("POST", "/auth/code/verify"),
     ("POST", "/auth/link/verify"),
+    ("POST", "/employers/register/code"),
+    ("POST", "/employers/register"),
 }
 
 
