@@ -1,7 +1,8 @@
 """``anye simulate``: weeks of match days on the demo city for the plan, greedy ranking and keywords, as a table.
 
 Without ``--database`` the demo city of ``--scale`` and ``--seed`` is built once into
-``var/simulate/city-<scale>-<seed>-<start>.sqlite3`` (with its history up to ``--start``) and reused after.
+``var/simulate/city2-<scale>-<seed>-<start>.sqlite3`` (with its yearly ledger snapshots and its history up to
+``--start``) and reused after.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.figures_demo import build_demo_database
 from api.settings import load_settings
-from api.simulation import TARGET_COVERAGE, TARGET_RATIO, Simulation, build_city, simulate
+from api.simulation import TARGET_COVERAGE, TARGET_RATIO, Simulation, simulate
 from api.simulation_report import LABELS, PolicyFigures
 from api.simulation_run import RunOptions
 from api.simulation_world import load_world
@@ -33,6 +35,7 @@ __all__ = ["as_dict", "print_simulation", "simulate_cmd"]
 console = Console()
 err = Console(stderr=True)
 _START = "2026-11-28"
+_CITY_FORMAT = 2  # raised when the built city changes (2: with the yearly ledger snapshots), so none is reused
 _WIDTH = 170  # the table's width when the output is not a terminal (a file, a pipe)
 _HEADINGS = (
     "策略\npolicy",
@@ -91,12 +94,12 @@ def _cached_city(scale: str, seed: int, on: dt.date) -> str:
     moved, so an interrupted build leaves nothing half made)."""
     folder = load_settings().var_dir / "simulate"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"city-{scale}-{seed}-{on.isoformat()}.sqlite3"
+    path = folder / f"city{_CITY_FORMAT}-{scale}-{seed}-{on.isoformat()}.sqlite3"
     if not path.exists():
         scratch = path.with_suffix(".building")
         scratch.unlink(missing_ok=True)
         err.print(f"正在生成演示城市（{scale}）及其历史：{path}")
-        summary = build_city(f"sqlite:///{scratch}", scale=scale, seed=seed, today=on)
+        summary = build_demo_database(f"sqlite:///{scratch}", today=on, seed=seed, scale=scale)
         err.print(summary.message)
         Path(scratch).rename(path)
     return f"sqlite:///{path}"

@@ -1,5 +1,6 @@
-"""The small demo city with its three years of history in a database of its own, for the tracking notebook
-(``notebooks/tracking.ipynb``) when no ``ANYE_DATABASE_URL`` is given, and for the test that executes it.
+"""The demo city with its three years of history in a database of its own: the small city for the tracking
+notebook (``notebooks/tracking.ipynb``) when no ``ANYE_DATABASE_URL`` is given and for the test that executes it,
+either scale for ``anye simulate``.
 
 The ledgers go in as ``anye demo load`` puts them: the earlier yearly snapshots oldest first, then the
 current ledgers (``ingest.demo.load``), so the change log holds how each person's work and income moved."""
@@ -28,11 +29,17 @@ DEMO_SEED = 20261128
 
 
 def build_demo_database(
-    url: str, *, today: dt.date, seed: int = DEMO_SEED, secret: str | None = None, folder: Path | None = None
+    url: str,
+    *,
+    today: dt.date,
+    seed: int = DEMO_SEED,
+    scale: str = "small",
+    secret: str | None = None,
+    folder: Path | None = None,
 ) -> HistorySummary:
-    """Migrate the empty database at ``url`` and load the small demo city (sites, ledger snapshots and
-    ledgers, employers, postings) and its history up to ``today``. ``secret``: the personal-data key (a fresh
-    one by default: the data are invented and the database is thrown away)."""
+    """Migrate the empty database at ``url`` and load the demo city of ``scale`` (small, full: sites, ledger
+    snapshots and ledgers, employers, postings) and its history up to ``today``. ``secret``: the personal-data
+    key (a fresh one by default: the data are invented and the database is thrown away)."""
     cipher = PersonalDataCipher(secret or secrets.token_hex(32))
     taxonomy = default_taxonomy()
     engine = build_engine(url)
@@ -40,7 +47,7 @@ def build_demo_database(
         upgrade(engine)
         with tempfile.TemporaryDirectory() as scratch:
             city = folder or Path(scratch) / "city"
-            generate_city(city, scale="small", seed=seed)
+            generate_city(city, scale=scale, seed=seed)
             with session_scope(build_session_factory(engine)) as session:
                 load_sites(session, city / "sites.csv")
                 for as_of, paths in ledger_sets(city):

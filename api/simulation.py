@@ -8,18 +8,15 @@ trained on the history) and meet the same draws for the same proposal (``api.sim
 with the targets of the match-day plan: at least 1.25 times greedy's hires lasting 3 months, at least 98% of
 labour households covered where places allow, no worker with more than m open proposals.
 
-The demo city comes from a database: ``build_city`` makes one in SQLite (sites, ledgers, employers, postings
-and the history, as ``api.figures_demo`` does for the small city, at either scale).
+The demo city comes from a database: ``api.figures_demo.build_demo_database`` makes one (sites, the yearly ledger
+snapshots and the ledgers, employers, postings and the history, at either scale).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -27,21 +24,12 @@ from api.simulation_bound import hindsight_reference
 from api.simulation_report import PolicyFigures, policy_figures
 from api.simulation_run import POLICIES, PolicyRun, RunOptions
 from api.simulation_world import World
-from ingest.demo import generate_city
-from ingest.demo.history import HistorySummary, generate_history
-from ingest.ledger import LedgerImport
-from ingest.posting_import import EmployerImport, PostingImport
-from ingest.sites import load_sites
 from matcher.allocation import Limits, Region, eligible_pairs
 from matcher.frame import STATUS_ORDER
 from matcher.load import day
-from models.crypto import PersonalDataCipher
-from models.db import build_engine, build_session_factory, session_scope
-from models.migrate import upgrade
-from models.taxonomy import default_taxonomy
 from models.vocab import PostingStatus
 
-__all__ = ["TARGET_COVERAGE", "TARGET_RATIO", "Simulation", "build_city", "simulate"]
+__all__ = ["TARGET_COVERAGE", "TARGET_RATIO", "Simulation", "simulate"]
 
 TARGET_RATIO = 1.25  # the plan's hires lasting 3 months against greedy's
 TARGET_COVERAGE = 0.98  # labour households covered where places allow
@@ -141,27 +129,3 @@ def _taking_part(world: World, options: RunOptions) -> tuple[set[int], list[int]
     open_ = (p.status == _OPEN) & (p.places_left != 0) & (p.deadline >= day(world.start))
     rows = open_ & (p.out_of_area | area.within(p.work_county))
     return households, workers, int(np.maximum(p.places_left[rows], 1).sum())
-
-
-def build_city(url: str, *, scale: str, seed: int, today: dt.date) -> HistorySummary:
-    """Migrate the empty database at ``url`` and load the demo city of ``scale`` (small, full) with its
-    history up to ``today``; the personal-data key is a fresh one (the data are invented)."""
-    cipher = PersonalDataCipher(secrets.token_hex(32))
-    taxonomy = default_taxonomy()
-    engine = build_engine(url)
-    try:
-        upgrade(engine)
-        with tempfile.TemporaryDirectory() as scratch:
-            city = Path(scratch) / "city"
-            generate_city(city, scale=scale, seed=seed)
-            with session_scope(build_session_factory(engine)) as session:
-                load_sites(session, city / "sites.csv")
-                ledger = LedgerImport(session, cipher, taxonomy, actor="demo")
-                for path in sorted(p for p in (city / "ledgers").rglob("*") if p.is_file()):
-                    ledger.import_file(path)
-                EmployerImport(session, taxonomy).import_file(city / "employers.csv")
-                PostingImport(session, taxonomy, today=today).import_file(city / "postings.xlsx")
-                session.flush()
-                return generate_history(session, seed=seed, today=today)
-    finally:
-        engine.dispose()

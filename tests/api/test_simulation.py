@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from api.cli import app as cli
-from api.simulation import build_city
+from api.figures_demo import build_demo_database
 from api.simulation_course import Course, Opening, draw_course
 from api.simulation_report import gini, policy_figures
 from api.simulation_run import FULL, HIRED, POLICIES, TAKEN, DayPlan, PolicyRun, Record, RunOptions
@@ -183,7 +183,7 @@ START = dt.date(2026, 11, 28)
 def city(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The small demo city with its history up to ``START``, in SQLite."""
     url = f"sqlite:///{tmp_path_factory.mktemp('simulate') / 'city.sqlite3'}"
-    build_city(url, scale="small", seed=20261128, today=START)
+    build_demo_database(url, today=START, seed=20261128, scale="small")
     return url
 
 
