@@ -83,7 +83,7 @@ class PlanDetail(BaseModel):
     model_version: str = Field(description="排序模型版本")
     per_place: int
     per_worker: int
-    household_weight: float = Field(description="无人就业户的优先权重")
+    household_weight: float = Field(description="无人就业户的优先权重：这类家庭的一个稳定就业按 1 + 权重 个计")
     min_probability: float = Field(description="最低稳定就业概率")
     figures: FiguresOut
     committed_at: dt.datetime | None = Field(description="最近一次提交时间（未提交为预览）")

@@ -16,15 +16,19 @@ Who and what take part
 
 What the plan maximises
     The expected number of hires lasting 3 months, counted as the sum of the proposals' probabilities (the
-    ranking model's, or the fallback score before a model exists), plus ``Limits.household_weight`` for each
-    household with labour and no one employed that gets at least one proposal. So covering one more such
-    household is preferred whenever it costs fewer than ``household_weight`` expected hires elsewhere. The
-    default 1.0 is more than any one proposal is worth, so a household is left out only where reaching it
-    would displace several good proposals or where no place and no worker's limit allows it. The sum counts
-    each proposal as if it were alone: a worker with two proposals takes at most one job and a posting hires
-    at most its places, which the limits keep small. ``min_probability`` (default 0.02: fewer than one call in
-    fifty would end in a lasting hire) keeps calls that are not worth a broker's time out of the plan, even to
-    reach a household.
+    ranking model's, or the fallback score before a model exists), where a hire in a household with labour and
+    no one employed counts ``1 + Limits.household_weight`` hires (每户至少一人稳定就业: the first job of a
+    household is worth more than another job of a household at work). So a worker of such a household with
+    probability p is preferred to another with probability q whenever ``p * (1 + household_weight) > q``: at
+    the default 1.0 a 0.15 candidate of a household without work goes before a 0.29 one of a household at work,
+    not before a 0.35 one. The priority is on the chance of a lasting hire, not on a call: a weak fit from such a
+    household is not proposed in place of a good one just to have reached the household. (``reach_weight``,
+    0 by default, adds a fixed value for each such household that gets at least one proposal, for a campaign
+    that must call every household; it displaces good proposals with weak ones, so the plan does not use it
+    unless asked.) The sum counts each proposal as if it were alone: a worker with two proposals takes at most
+    one job and a posting hires at most its places, which the limits keep small. ``min_probability`` (default
+    0.02: fewer than one call in fifty would end in a lasting hire) keeps calls that are not worth a broker's
+    time out of the plan.
 
 Under these limits
     each posting at most ``per_place`` open proposals per place left, the ones already in the pipeline
@@ -34,7 +38,7 @@ Under these limits
     and ignore the workers'.
 
 Solved exactly as a min-cost flow (``matcher.flow``) on the eligible pairs, with gains in integer millionths:
-probabilities and the household weight are rounded to 1e-6, so the plan's value is optimal to within half a
+weighted probabilities and the reach weight are rounded to 1e-6, so the plan's value is optimal to within half a
 millionth per proposal. ``greedy_plan`` (each posting's top ``per_place x places`` by the ranking
 ``candidates`` uses: probability raised by the matcher's household priority, workers' limits ignored) and
 ``keyword_plan`` (each posting's top by text similarity alone, the model unused but for reporting the
@@ -71,13 +75,14 @@ class Limits:
 
     per_place: int = 3  # k: at most k proposals per place left of a posting
     per_worker: int = 2  # m: at most m open proposals per worker (open ones already in the pipeline count)
-    household_weight: float = 1.0  # covering a household with labour and no one employed, in expected hires
+    household_weight: float = 1.0  # a hire in a household with labour and no one employed counts 1 + this
     min_probability: float = 0.02  # pairs less likely than this to end in a lasting hire are not worth a call
+    reach_weight: float = 0.0  # each household with labour and no one employed that gets a proposal, in hires
 
     def __post_init__(self) -> None:
         if self.per_place < 1 or self.per_worker < 1:
             raise InvalidInput("每个岗位名额的推荐人数和每人的推荐数都至少为 1，请改正后重试。")
-        if not 0 <= self.household_weight <= 100:
+        if not 0 <= self.household_weight <= 100 or not 0 <= self.reach_weight <= 100:
             raise InvalidInput("家庭优先权重应在 0 到 100 之间，请改正后重试。")
         if not 0 <= self.min_probability < 1:
             raise InvalidInput("最低成功概率应不小于 0 且小于 1，请改正后重试。")
@@ -319,19 +324,24 @@ def _excluded(
 
 
 def _network(day: _Day) -> Network:
-    """The day's pairs as a ``matcher.flow.Network`` (postings, workers and households numbered from 0)."""
+    """The day's pairs as a ``matcher.flow.Network`` (postings, workers and households numbered from 0): gains are
+    the probabilities, times ``1 + household_weight`` for workers of households with labour and no one employed;
+    households are nodes of their own only when reaching one is worth something (``reach_weight``)."""
     pairs, limits = day.pairs, day.limits
     workers = _frames(day.matcher)[0]
     posting_rows, posting = _numbered(pairs.pi, len(day.posting_cap))
     worker_rows, worker = _numbered(pairs.wi, len(workers))
-    priority = np.zeros(len(worker_rows), np.bool_)
-    priority[worker[pairs.priority]] = True  # a worker's pairs all share the worker's household priority
-    ids, at = np.unique(workers.household_id[worker_rows[priority]], return_inverse=True)
     household_of = np.full(len(worker_rows), -1, np.int32)
-    household_of[priority] = at
-    gain = np.rint(pairs.probability.astype(np.float64) * SCALE).astype(np.int64)
+    households = 0
+    if limits.reach_weight > 0:
+        priority = np.zeros(len(worker_rows), np.bool_)
+        priority[worker[pairs.priority]] = True  # a worker's pairs all share the worker's household priority
+        ids, at = np.unique(workers.household_id[worker_rows[priority]], return_inverse=True)
+        household_of[priority], households = at, len(ids)
+    weight = np.where(pairs.priority, 1.0 + limits.household_weight, 1.0)
+    gain = np.rint(pairs.probability.astype(np.float64) * weight * SCALE).astype(np.int64)
     return Network(posting, worker, household_of[worker], gain, day.posting_cap[posting_rows],
-                   day.worker_cap[worker_rows], len(ids), round(limits.household_weight * SCALE))  # fmt: skip
+                   day.worker_cap[worker_rows], households, round(limits.reach_weight * SCALE))  # fmt: skip
 
 
 def _numbered(rows: npt.NDArray[np.int32], size: int) -> tuple[Rows, npt.NDArray[np.int32]]:

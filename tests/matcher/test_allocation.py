@@ -87,9 +87,9 @@ def _household_case(tokenizer: Tokenizer) -> Matcher:
     with someone at work, worker 2 from a household with no one employed. Probabilities (A, B):
     worker 1 (0.60, 0.50), worker 2 (0.50, 0.01: not worth a call), worker 3 (0.00, 0.55).
 
-    Without priority the best plan is A-1, B-3 (1.15 expected hires); reaching worker 2's household instead
-    (A-2, B-3: 1.05) costs 0.10 expected hires, so it is chosen when a covered household is worth more than
-    0.10 and not when it is worth less."""
+    Without priority the best plan is A-1, B-3 (1.15 expected hires); proposing worker 2 instead (A-2, B-3: 1.05)
+    costs 0.10 expected hires. With worker 2's hire counted ``1 + w`` times it is worth 0.5 w more, so it is
+    chosen when w > 0.2; reaching the household for a fixed ``reach_weight`` r, when r > 0.10."""
     ws = [W(household_employed=True), W(household_employed=False), W(household_employed=True)]
     ps = [P(places_left=1), P(places_left=1)]
     return _matcher(tokenizer, ws, ps, [[0.60, 0.50], [0.50, 0.01], [0.00, 0.55]])
@@ -102,17 +102,25 @@ def test_without_household_priority_the_plan_takes_the_most_expected_hires(token
     assert (result.households_to_cover, result.households_covered) == (1, 0)
 
 
-def test_a_household_without_work_is_reached_when_it_is_worth_what_it_costs(tokenizer: Tokenizer) -> None:
+def test_a_hire_in_a_household_without_work_counts_more_by_the_household_weight(tokenizer: Tokenizer) -> None:
     matcher = _household_case(tokenizer)
-    cheap = plan(matcher, Region(), Limits(1, 1, household_weight=0.05), today=NOW)
-    assert _pairs(cheap) == {(1, 1), (2, 3)}  # 0.05 < 0.10: not worth it
-    result = plan(matcher, Region(), Limits(1, 1, household_weight=0.2), today=NOW)
-    assert _pairs(result) == {(1, 2), (2, 3)}
-    assert result.expected_hires == pytest.approx(1.05)
+    cheap = plan(matcher, Region(), Limits(1, 1, household_weight=0.15), today=NOW)
+    assert _pairs(cheap) == {(1, 1), (2, 3)}  # 0.5 x 0.15 = 0.075 < 0.10: not worth it
+    result = plan(matcher, Region(), Limits(1, 1, household_weight=0.3), today=NOW)
+    assert _pairs(result) == {(1, 2), (2, 3)}  # 0.5 x 0.3 = 0.15 > 0.10
+    assert result.expected_hires == pytest.approx(1.05)  # unweighted: what the plan expects to happen
     assert (result.households_to_cover, result.households_covered) == (1, 1)
     reached = next(x for x in result.proposals if x.worker_id == 2)
     assert reached.covers_household and reached.probability == pytest.approx(0.5)
     assert "家中暂无就业人员（优先）" in reached.reasons
+
+
+def test_reaching_a_household_is_worth_a_fixed_amount_only_when_asked(tokenizer: Tokenizer) -> None:
+    matcher = _household_case(tokenizer)
+    cheap = plan(matcher, Region(), Limits(1, 1, household_weight=0.0, reach_weight=0.05), today=NOW)
+    assert _pairs(cheap) == {(1, 1), (2, 3)}  # 0.05 < 0.10
+    result = plan(matcher, Region(), Limits(1, 1, household_weight=0.0, reach_weight=0.2), today=NOW)
+    assert _pairs(result) == {(1, 2), (2, 3)}
 
 
 # --- the limits ----------------------------------------------------------------------------------------------
@@ -180,10 +188,12 @@ def test_each_proposal_carries_the_probability_and_reasons_a_candidate_search_gi
 # --- the optimum, against brute force ------------------------------------------------------------------------
 
 
-def _value(proposals: Sequence[tuple[int, float, int | None]], bonus: int) -> int:
+def _value(proposals: Sequence[tuple[int, float, int | None]], limits: Limits) -> int:
     """A proposal set's value in millionths: (worker, probability, priority household or None) each."""
     reached = {h for _, _, h in proposals if h is not None}
-    return sum(round(float(np.float32(x)) * SCALE) for _, x, _ in proposals) + bonus * len(reached)
+    weight = 1.0 + limits.household_weight
+    gains = sum(round(float(np.float32(x)) * (1.0 if h is None else weight) * SCALE) for _, x, h in proposals)
+    return gains + round(limits.reach_weight * SCALE) * len(reached)
 
 
 def _brute_force(table: npt.NDArray[np.float64], places: list[int], households: list[int], priority: list[bool],
@@ -191,19 +201,19 @@ def _brute_force(table: npt.NDArray[np.float64], places: list[int], households: 
     """The best value over every proposal set within the limits (pairs below the floor left out)."""
     pairs = [(w, p) for w in range(table.shape[0]) for p in range(table.shape[1])
              if np.float32(table[w, p]) >= np.float32(limits.min_probability)]  # fmt: skip
-    bonus, best = round(limits.household_weight * SCALE), 0
+    best = 0
     for chosen in itertools.product((False, True), repeat=len(pairs)):
         picked = [pair for pair, c in zip(pairs, chosen, strict=True) if c]
         if any(sum(1 for _, q in picked if q == p) > limits.per_place * places[p] for p in range(len(places))):
             continue
         if any(sum(1 for v, _ in picked if v == w) > limits.per_worker for w in range(table.shape[0])):
             continue
-        value = _value([(w, table[w, p], households[w] if priority[w] else None) for w, p in picked], bonus)
+        value = _value([(w, table[w, p], households[w] if priority[w] else None) for w, p in picked], limits)
         best = max(best, value)
     return best
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(12))
 def test_the_plan_is_the_best_possible_on_tiny_cases(tokenizer: Tokenizer, seed: int) -> None:
     rng = np.random.default_rng(seed)
     n_workers, n_postings = int(rng.integers(3, 5)), int(rng.integers(2, 4))  # at most 12 pairs
@@ -212,14 +222,13 @@ def test_the_plan_is_the_best_possible_on_tiny_cases(tokenizer: Tokenizer, seed:
     households = [int(x) for x in rng.integers(1, 3, n_workers)]
     priority = [bool(x) for x in rng.random(n_workers) < 0.5]
     limits = Limits(per_place=1, per_worker=int(rng.integers(1, 3)), household_weight=float(rng.choice([0, 0.3, 1])),
-                    min_probability=0.1)  # fmt: skip
+                    min_probability=0.1, reach_weight=float(rng.choice([0, 0.3])))  # fmt: skip
     ws = [W(household_employed=not p) for p in priority]
     ps = [P(places_left=n) for n in places]
     matcher = _matcher(tokenizer, ws, ps, table.tolist(), households=households)
     result = plan(matcher, Region(), limits, today=NOW)
     got = [(x.worker_id - 1, x.probability, x.household_id if x.covers_household else None) for x in result.proposals]
-    assert _value(got, round(limits.household_weight * SCALE)) == _brute_force(table, places, households, priority,
-                                                                               limits)  # fmt: skip
+    assert _value(got, limits) == _brute_force(table, places, households, priority, limits)
 
 
 # --- the region ------------------------------------------------------------------------------------------------
