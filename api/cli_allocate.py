@@ -75,10 +75,11 @@ def allocate(
     request = PlanRequest(region, out_of_area, tuple(fair or ()), on, per_place, per_worker)
     engine = build_engine(settings.db_url)
     try:
+        cipher = settings.cipher  # a missing key is said before anything is planned or committed
         with build_session_factory(engine)() as session:
             stored, outcome = _run(session, settings, request, plan_id, commit=commit)
             folder = out or settings.var_dir / "plans" / str(stored.id)
-            written = write_materials(session, settings.cipher, stored, folder)
+            written = write_materials(session, cipher, stored, folder)
             session.commit()
     except AnyeError as exc:
         err.print(f"[red]{exc.detail}[/red]")

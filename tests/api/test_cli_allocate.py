@@ -162,3 +162,12 @@ def _history(url: str) -> int:
             return int(session.scalar(select(func.count()).where(Match.source == "history")) or 0)
     finally:
         engine.dispose()
+
+
+def test_without_the_personal_data_key_nothing_is_planned_or_committed(
+    world: tuple[World, Path], database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ANYE_SECRET_KEY")
+    refused = runner.invoke(app, ["allocate", "--region", "140900", "--commit", "--out", str(world[1] / "day")])
+    assert refused.exit_code == 2 and "ANYE_SECRET_KEY" in refused.output
+    assert _count(database_url, MatchPlan) == 0 and _count(database_url, Match) == 0
