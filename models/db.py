@@ -33,8 +33,23 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+_WROTE = "anye_wrote"
+
+
 def build_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    event.listen(factory, "after_flush", _note_write)
+    return factory
+
+
+def _note_write(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def has_writes(session: Session) -> bool:
+    """Whether the session's unit of work wrote anything (flushed, or has objects waiting to be): only such a
+    unit of work needs committing before a request's answer leaves."""
+    return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from starlette.types import Message, Receive, Scope, Send
 
 from api.app import create_app
-from models.db import build_engine
+from models.db import build_engine, build_session_factory, has_writes
 from models.employer import Employer
 from tests.api.world import sign_in, world_app
 
@@ -45,3 +45,21 @@ def test_a_new_employer_is_in_the_database_when_the_answer_leaves(database_url: 
     finally:
         engine.dispose()
     assert seen == [before + 1]
+
+
+def test_a_unit_of_work_has_writes_once_it_adds_or_flushes_and_not_after_reads_only(database_url: str) -> None:
+    world_app(database_url)
+    engine = build_engine(database_url)
+    try:
+        factory = build_session_factory(engine)
+        with factory() as reading:
+            reading.scalars(select(Employer)).all()
+            assert not has_writes(reading)
+        with factory() as writing:
+            writing.add(Employer(name="岢岚县红芸豆合作社", kind="cooperative"))
+            assert has_writes(writing)
+            writing.flush()
+            assert has_writes(writing)
+            writing.rollback()
+    finally:
+        engine.dispose()
