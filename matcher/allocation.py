@@ -61,7 +61,17 @@ from matcher.search import Matcher
 from models.errors import InvalidInput, NotFound
 from models.vocab import PostingStatus
 
-__all__ = ["Limits", "Plan", "PlannedProposal", "Region", "eligible_pairs", "greedy_plan", "keyword_plan", "plan"]
+__all__ = [
+    "Limits",
+    "Plan",
+    "PlannedProposal",
+    "Region",
+    "eligible_pairs",
+    "expected_hires",
+    "greedy_plan",
+    "keyword_plan",
+    "plan",
+]
 
 SCALE = 1_000_000  # gains are integer millionths of an expected hire
 _OPEN = STATUS_ORDER.index(PostingStatus.OPEN)
@@ -135,8 +145,9 @@ class PlannedProposal:
 class Plan:
     """A day's proposals and its figures; ``households_to_cover``: households in the region with labour, no one
     employed and at least one pair that may be proposed and is worth a call (``min_probability``, for the
-    baselines too); ``households_covered``: those the proposals reach. ``expected_hires``: the sum of the
-    proposals' probabilities (the module docstring says what that counts)."""
+    baselines too); ``households_covered``: those the proposals reach. ``expected_hires``: the hires lasting 3
+    months to expect, a worker counted once (``expected_hires``): unlike the plan's objective, a worker proposed
+    many times is not counted as many hires."""
 
     region: Region
     limits: Limits
@@ -183,9 +194,21 @@ class _Day:
         )  # fmt: skip
         covered = workers.household_id[wi[pairs.priority[order]]]
         return Plan(self.region, self.limits, self.today, m.scorer.version, proposals,
-                    float(probability.astype(np.float64).sum()), len(self.posting_rows),
+                    expected_hires(wi, probability), len(self.posting_rows),
                     int(np.maximum(postings.places_left[self.posting_rows], 1).sum()), len(self.worker_rows),
                     self.households_to_cover, len(np.unique(covered)))  # fmt: skip
+
+
+def expected_hires(worker_rows: npt.NDArray[np.intp], probability: npt.NDArray[np.float32]) -> float:
+    """Expected hires lasting 3 months of proposals to ``worker_rows`` with ``probability`` each, a worker taking
+    at most one job: each worker counts the chance that at least one of their proposals ends in one,
+    ``1 - prod(1 - p)``, their proposals' outcomes taken as independent. (A posting's places cap it too; with
+    k proposals a place of small probabilities that cap is seldom reached, and it is not applied.)"""
+    if len(worker_rows) == 0:
+        return 0.0
+    miss = np.log1p(-np.minimum(probability.astype(np.float64), 1.0 - 1e-12))
+    _, at = np.unique(worker_rows, return_inverse=True)
+    return float((1.0 - np.exp(np.bincount(at, weights=miss))).sum())
 
 
 def plan(

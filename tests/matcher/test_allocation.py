@@ -287,6 +287,7 @@ def test_greedy_sends_the_same_best_worker_to_every_posting(tokenizer: Tokenizer
     matcher = _favourite(tokenizer)
     greedy = greedy_plan(matcher, Region(), NO_WEIGHT, today=NOW, open_proposals={1: 1})
     assert _pairs(greedy) == {(1, 1), (2, 1)}  # worker 1's limit of one proposal, already reached, ignored
+    assert greedy.expected_hires == pytest.approx(1 - 0.1 * 0.1)  # one worker takes one job: not 0.9 + 0.9
     planned = plan(matcher, Region(), NO_WEIGHT, today=NOW)
     assert _pairs(planned) == {(1, 2), (2, 1)}  # 0.5 + 0.9 beats 0.9 + 0.4
     assert planned.expected_hires == pytest.approx(1.4)
