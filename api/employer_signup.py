@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.accounts import create_account, normalise_mobile
@@ -33,7 +34,7 @@ from ingest.posting_service import PostingService
 from models.account import Account
 from models.account_repository import AccountRepository
 from models.audit import Actor, record_audit
-from models.crypto import mask_phone
+from models.crypto import PersonalDataCipher, mask_phone
 from models.employer import CREDIT_CODE_REQUIRED, Employer, ReviewStatus
 from models.employer_repository import EmployerRepository
 from models.errors import Conflict, InvalidInput, NotAllowed
@@ -54,6 +55,7 @@ __all__ = [
 
 DUPLICATE_CREDIT_CODE = "该统一社会信用代码已登记，请联系安置点工作人员开通账号，不必重复注册。"
 DUPLICATE_NAME = "同名单位已登记，请联系安置点工作人员开通账号，不必重复注册。"
+REGISTERED_MEANWHILE = "刚刚已有同一单位或同一登录名注册成功，请核对后重试；如是本单位，请联系安置点工作人员。"
 _USERNAME_MAX = 64
 
 
@@ -168,12 +170,20 @@ def sign_up_employer(session: Session, codes: OneTimeCodes, taxonomy: Taxonomy, 
         codes.verify(form.phone, form.code)
     except NotAllowed as exc:
         raise SignupInvalid.of({"code": exc.detail}) from None
+    try:  # one registering the same unit or user name at the same moment, committed after ``_duplicates`` looked
+        with session.begin_nested():
+            return _create(session, codes.cipher, taxonomy, form)
+    except IntegrityError:
+        raise SignupConflict.of(_duplicates(session, form) or {"name": REGISTERED_MEANWHILE}) from None
+
+
+def _create(session: Session, cipher: PersonalDataCipher, taxonomy: Taxonomy, form: EmployerSignup) -> SignedUp:
     employer = PostingService(session, taxonomy).register_employer(
         EmployerForm(name=form.name, kind=form.kind, credit_code=form.credit_code, address=form.address,
                      county_adcode=form.county_adcode, contact_name=form.contact_name, contact_phone=form.phone)
     )  # fmt: skip
     employer.review_status = ReviewStatus.PENDING.value
-    account = create_account(session, codes.cipher, username=form.username, role=Role.EMPLOYER,
+    account = create_account(session, cipher, username=form.username, role=Role.EMPLOYER,
                              display_name=employer.name, password=form.password, employer_id=employer.id)  # fmt: skip
     detail: dict[str, Any] = {
         "kind": employer.kind,

@@ -69,5 +69,6 @@ def review(request: Request, employer_id: int, scope: Staff, reviews: Reviews, f
         reviews.session.rollback()
         errors = {f"reason-{employer_id}" if isinstance(exc, InvalidInput) else "": exc.detail}
         context = {"values": form.values, "errors": errors, "open": employer_id}
-        return _list(request, scope, reviews, form.text("status"), 1, context, code=status_for(exc))
+        page = int(form.text("page")) if form.text("page").isdigit() else 1  # where the employer was shown
+        return _list(request, scope, reviews, form.text("status"), max(page, 1), context, code=status_for(exc))
     return redirect(f"{PREFIX}?done={'approved' if action == 'approve' else 'rejected'}")

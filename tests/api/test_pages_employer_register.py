@@ -4,6 +4,7 @@ signed in and 待审核 on its home page, staff deciding, and the employer seein
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,8 @@ from fastapi.testclient import TestClient
 from api.deps import get_code_sender
 from api.otp import CodeSender
 from api.settings import Settings
+from models.db import build_engine, build_session_factory, session_scope
+from models.employer import Employer
 from tests.api.openings_world import app_client, staff
 from tests.api.test_employer_signup import FakeSender, credit_code
 from tests.api.world import PASSWORD, World, world_app
@@ -192,6 +195,32 @@ def test_a_refusal_needs_its_reason_the_employer_reads_it_and_asks_again(
     _sign_in(client, "city_admin")
     listed = _text(client.get("/web/staff/employers").text)
     assert "已修改后重新提交" in listed and reason in listed
+
+
+def test_a_refusal_on_a_later_page_of_the_review_list_is_said_beside_its_field_there(
+    client: TestClient, built: tuple[Settings, World]
+) -> None:
+    engine = build_engine(built[0].db_url)
+    try:
+        with session_scope(build_session_factory(engine)) as session:
+            start = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+            waiting = [Employer(name=f"忻州第{n}食品厂", kind="workshop", review_status="pending",
+                                created_at=start, updated_at=start + dt.timedelta(hours=n))
+                       for n in range(22)]  # fmt: skip
+            session.add_all(waiting)
+            session.flush()
+            last = waiting[-1].id  # asked last: on page 2 of 20 a page
+    finally:
+        engine.dispose()
+    token = _sign_in(client, "broker_a")
+    second = client.get("/web/staff/employers?page=2").text
+    assert f'id="employer-{last}"' in second
+    long_reason = "营业执照照片看不清，" * 60  # more than 500 characters
+    refused = client.post(f"/web/staff/employers/{last}/review", data={
+        "csrf_token": token, "action": "reject", f"reason-{last}": long_reason, "status": "", "page": "2"})  # fmt: skip
+    assert refused.status_code == 422
+    assert f'id="e-reason-{last}"' in refused.text and "原因最多 500 个字" in refused.text
+    assert long_reason in refused.text  # what was typed is still there to shorten
 
 
 @pytest.mark.parametrize("username", ["employer", "worker"])

@@ -1,0 +1,85 @@
+"""Two registrations of the same employer at once (用人单位自助注册), on PostgreSQL: the second one, which checked
+for duplicates before the first was committed, is refused by field with the Chinese message, not with an error
+of the database (a 500 on the page and the API)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import Engine, text
+
+from api.employer_signup import DUPLICATE_CREDIT_CODE, EmployerSignup, SignupConflict, sign_up_employer
+from api.otp import OneTimeCodes
+from models.cache import MemoryCache
+from models.crypto import PersonalDataCipher
+from models.db import build_engine, build_session_factory
+from models.migrate import upgrade
+from models.taxonomy import default_taxonomy
+from tests.api.test_employer_signup import PASSWORD, FakeSender, credit_code
+
+
+def _form(codes: OneTimeCodes, sender: FakeSender, phone: str, username: str) -> EmployerSignup:
+    codes.issue(phone)
+    return EmployerSignup(name="忻州晋丰食品有限公司", kind="enterprise", credit_code=credit_code(11),
+                          address="忻州市忻府区开发区晋丰路 8 号", contact_name="郭经理", phone=phone,
+                          code=sender.codes[phone], username=username, password=PASSWORD)  # fmt: skip
+
+
+def _blocked_on_insert(engine: Engine, thread: threading.Thread) -> None:
+    """Wait until another connection's INSERT waits for a lock (the unique index held by the first)."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() "
+        "AND query LIKE 'INSERT INTO %'"
+    )
+    for _ in range(300):
+        with engine.connect() as conn:
+            if conn.execute(waiting).scalar_one():
+                return
+        if not thread.is_alive():
+            return  # it ended without waiting: the assertions say how
+        time.sleep(0.05)
+    raise AssertionError("the second registration never reached its INSERT")
+
+
+@pytest.mark.parametrize("same", ["credit_code", "username"])
+def test_a_registration_racing_another_of_the_same_employer_is_refused_by_field(
+    pg_database_url: str, cipher: PersonalDataCipher, same: str
+) -> None:
+    engine = build_engine(pg_database_url)
+    upgrade(engine)
+    sessions = build_session_factory(engine)
+    sender = FakeSender()
+    codes = OneTimeCodes(MemoryCache(), cipher, sender)
+    first = _form(codes, sender, "13912340001", "jinfeng")
+    second = _form(codes, sender, "13912340002", "jinfeng" if same == "username" else "jinfeng2")
+    if same == "username":  # another employer, the same user name
+        second = second.model_copy(update={"credit_code": credit_code(12), "name": "忻州华康家政服务有限公司"})
+    outcome: dict[str, BaseException | None] = {}
+    try:
+        with sessions() as a:
+            sign_up_employer(a, codes, default_taxonomy(), first)  # written, not yet committed
+
+            def register_second() -> None:
+                with sessions() as b:
+                    try:
+                        sign_up_employer(b, codes, default_taxonomy(), second)
+                        b.commit()
+                        outcome["second"] = None
+                    except BaseException as exc:  # noqa: BLE001 (what the request would have raised)
+                        outcome["second"] = exc
+
+            thread = threading.Thread(target=register_second)
+            thread.start()
+            _blocked_on_insert(engine, thread)  # it found no duplicate (none committed) and waits on the index
+            a.commit()
+            thread.join(timeout=30)
+        refused = outcome["second"]
+        assert isinstance(refused, SignupConflict), repr(refused)
+        if same == "credit_code":
+            assert refused.fields.get("credit_code") == DUPLICATE_CREDIT_CODE
+        else:
+            assert "已被使用" in refused.fields.get("username", "")
+    finally:
+        engine.dispose()
