@@ -15,11 +15,10 @@ from api.matching import Candidate, Matching, matching_service
 from api.openings import Openings, openings_service
 from api.pages.broker import Posted, Staff
 from api.pages.posting_forms import posting_router
-from api.pages.steps import CONTRACTS, record_step, refusal, step_view, unsuffixed
+from api.pages.steps import CONTRACTS, posted_step, step_view
 from api.pages.web import page_roles, redirect, render
 from api.routes.matches import tracking_service
 from api.tracking import Tracking
-from models.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from models.opening_repository import PostingFilter
 from models.pipeline import Step
 from models.pipeline_repository import MatchFilter
@@ -34,7 +33,6 @@ router.include_router(posting_router(PREFIX, page_roles(Role.ADMIN, Role.BROKER)
 
 Service = Annotated[Openings, Depends(openings_service)]
 TrackingDep = Annotated[Tracking, Depends(tracking_service)]
-_REFUSED = (Conflict, InvalidInput, NotAllowed, NotFound)
 _NOTICES = {"contacted": "已记录已联系。", "step": "已登记。", "status": "岗位状态已更新。"}
 
 
@@ -108,13 +106,8 @@ def step(request: Request, match_id: int, scope: Staff, form: Posted, openings: 
          matching: Annotated[Matching, Depends(matching_service)]) -> Response:  # fmt: skip
     """One outcome of a match (有意向, 面试, 录用, 上岗, 不合适), as ``POST /matches/{id}/events``."""
     row, _ = tracking.get(scope, match_id)
-    try:
-        errors = record_step(tracking, scope, match_id, unsuffixed(form, match_id))
-    except _REFUSED as exc:
-        errors = refusal(exc.detail)
+    errors = posted_step(tracking, scope, match_id, form)
     if not errors:
         return redirect(f"{PREFIX}/{row.posting.id}?done=step#match-{match_id}")
-    tracking.session.rollback()
     context = _posting_context(scope, row.posting.id, openings, matching, tracking, {"top": "20"})
-    errors = {f"{k}-{match_id}" if k else "": v for k, v in errors.items()}
     return render(request, "staff_posting.html", {**context, "values": form.values, "errors": errors}, status=422)

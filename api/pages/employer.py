@@ -15,12 +15,12 @@ from api.employer_review import EmployerReviews, employer_reviews_service
 from api.matching import Applicant, Applications, applications_service
 from api.openings import Openings, openings_service
 from api.pages.posting_forms import posting_router
-from api.pages.steps import CONTRACTS, record_step, refusal, step_view, unsuffixed
+from api.pages.steps import CONTRACTS, posted_step, step_view
 from api.pages.web import Form, page_roles, posted_form, redirect, render
 from api.routes.matches import tracking_service
 from api.tracking import Tracking
 from models.employer import ReviewStatus
-from models.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from models.errors import NotFound
 from models.opening_repository import PostingFilter
 from models.posting import missing_for_opening, pay_text
 from models.vocab import PostingStatus, Role
@@ -37,7 +37,6 @@ ApplicationsDep = Annotated[Applications, Depends(applications_service)]
 TrackingDep = Annotated[Tracking, Depends(tracking_service)]
 Posted = Annotated[Form, Depends(posted_form)]
 Reviews = Annotated[EmployerReviews, Depends(employer_reviews_service)]
-_REFUSED = (Conflict, InvalidInput, NotAllowed, NotFound)
 _HOME_NOTICES = {"registered": "注册成功，欢迎使用安业。单位信息已提交，请等待安置点工作人员审核。",
                  "resubmitted": "已重新提交审核，请等待安置点工作人员审核。"}  # fmt: skip
 
@@ -97,13 +96,8 @@ def step(request: Request, match_id: int, scope: Employer, form: Posted, service
          applications: ApplicationsDep, tracking: TrackingDep) -> Response:  # fmt: skip
     """面试, 录用 or 上岗 of a candidate who agreed, as ``POST /matches/{id}/events``."""
     row, _ = tracking.get(scope, match_id)
-    try:
-        errors = record_step(tracking, scope, match_id, unsuffixed(form, match_id))
-    except _REFUSED as exc:
-        errors = refusal(exc.detail)
+    errors = posted_step(tracking, scope, match_id, form)
     if not errors:
         return redirect(f"{PREFIX}/{row.posting.id}?done=1#match-{match_id}")
-    tracking.session.rollback()
     context = _posting_context(scope, row.posting.id, service, applications)
-    errors = {f"{k}-{match_id}" if k else "": v for k, v in errors.items()}
     return render(request, "employer_posting.html", {**context, "values": form.values, "errors": errors}, status=422)

@@ -14,14 +14,16 @@ from api.accounts import Scope
 from api.pages.web import Form, field_errors
 from api.tracking import Tracking
 from api.tracking_schemas import StepIn
+from models.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from models.pipeline import TRANSITIONS, ContractKind, Step
 from models.vocab import MatchStage, Role
 
-__all__ = ["CONTRACTS", "next_steps", "record_step", "refusal", "step_view", "unsuffixed"]
+__all__ = ["CONTRACTS", "next_steps", "posted_step", "record_step", "refusal", "step_view", "unsuffixed"]
 
 M = MatchStage
 _EMPLOYER = (M.INTERVIEW, M.OFFERED, M.HIRED)
 CONTRACTS = [(c.value, c.value) for c in ContractKind]
+_REFUSED = (Conflict, InvalidInput, NotAllowed, NotFound)
 # the words by which the pipeline's messages name a step's fields (models.pipeline), nearest first
 _NAMED = (("月工资", "wage"), ("工资", "wage"), ("上岗日期", "on"), ("离职日期", "on"), ("用工协议", "contract_kind"),
           ("工作地点", "place"), ("原因", "reason"))  # fmt: skip
@@ -65,3 +67,16 @@ def unsuffixed(form: Form, match_id: int) -> dict[str, str]:
 def refusal(detail: str) -> dict[str, str]:
     """A service's refusal of a step, beside the field it names ('' when it names none)."""
     return {next((name for word, name in _NAMED if word in detail), ""): detail}
+
+
+def posted_step(tracking: Tracking, scope: Scope, match_id: int, form: Form) -> dict[str, str]:
+    """Record the step posted by a match's form on a posting page; when it is refused (by the form's rules or by
+    the service), roll the unit of work back and return the Chinese messages by field as the page names them
+    (``wage-12``; '' above the form)."""
+    try:
+        errors = record_step(tracking, scope, match_id, unsuffixed(form, match_id))
+    except _REFUSED as exc:
+        errors = refusal(exc.detail)
+    if errors:
+        tracking.session.rollback()
+    return {f"{k}-{match_id}" if k else "": v for k, v in errors.items()}
