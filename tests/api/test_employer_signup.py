@@ -13,31 +13,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api.deps import get_code_sender
-from api.otp import CodeSender
 from api.settings import Settings
-from ingest.credit_code import check_character
 from models.db import build_engine
 from models.migrate import upgrade
-from tests.api.openings_world import app_client, staff
+from tests.api.openings_world import staff
+from tests.api.signup_world import FakeSender, credit_code, signup_client
 from tests.api.world import World, sign_in, world_app
 
 PHONE = "13912340001"
 PASSWORD = "Qiye-注册-2026"
-
-
-def credit_code(n: int) -> str:
-    """A valid 统一社会信用代码 (its check character computed), different for each ``n``."""
-    first17 = f"91140900MA0K{n:05d}"
-    return first17 + check_character(first17)
-
-
-class FakeSender:
-    def __init__(self) -> None:
-        self.codes: dict[str, str] = {}
-
-    def send(self, phone: str, code: str) -> None:
-        self.codes[phone] = code
 
 
 @pytest.fixture
@@ -52,12 +36,7 @@ def sender() -> FakeSender:
 
 @pytest.fixture
 def client(built: tuple[Settings, World], tmp_path: Path, sender: FakeSender) -> Iterator[TestClient]:
-    with app_client(built[0], tmp_path) as test_client:
-
-        def fake_sender() -> CodeSender:
-            return sender
-
-        test_client.app.dependency_overrides[get_code_sender] = fake_sender  # type: ignore[attr-defined]
+    with signup_client(built[0], tmp_path, sender) as test_client:
         yield test_client
 
 

@@ -17,7 +17,8 @@ from models.crypto import PersonalDataCipher
 from models.db import build_engine, build_session_factory
 from models.migrate import upgrade
 from models.taxonomy import default_taxonomy
-from tests.api.test_employer_signup import PASSWORD, FakeSender, credit_code
+from tests.api.signup_world import FakeSender, credit_code
+from tests.api.test_employer_signup import PASSWORD
 
 
 def _form(codes: OneTimeCodes, sender: FakeSender, phone: str, username: str) -> EmployerSignup:

@@ -12,13 +12,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.deps import get_code_sender
-from api.otp import CodeSender
 from api.settings import Settings
 from models.db import build_engine, build_session_factory, session_scope
 from models.employer import Employer
-from tests.api.openings_world import app_client, staff
-from tests.api.test_employer_signup import FakeSender, credit_code
+from tests.api.openings_world import staff
+from tests.api.signup_world import FakeSender, credit_code, signup_client
 from tests.api.world import PASSWORD, World, world_app
 
 PHONE = "13912340009"
@@ -38,12 +36,7 @@ def sender() -> FakeSender:
 
 @pytest.fixture
 def client(built: tuple[Settings, World], tmp_path: Path, sender: FakeSender) -> Iterator[TestClient]:
-    with app_client(built[0], tmp_path) as test_client:
-
-        def fake_sender() -> CodeSender:
-            return sender
-
-        test_client.app.dependency_overrides[get_code_sender] = fake_sender  # type: ignore[attr-defined]
+    with signup_client(built[0], tmp_path, sender) as test_client:
         yield test_client
 
 
