@@ -15,7 +15,6 @@ import io
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,32 +23,18 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from api.allocation_outputs import CALL_LIST_HEADERS
-from tests.api.openings_world import app_client, new_employer, open_posting
+from tests.api.plans_world import Day, plan_day
 from tests.api.test_pages import PAGE_BUDGET, _sign_in, _text
-from tests.api.world import COUNTY_A, COUNTY_B, World, sign_in, world_app
+from tests.api.world import COUNTY_A, COUNTY_B, sign_in
 
 CITY = "140900"
 COMMIT = ">确认下发</button>"
 
 
-@dataclass
-class Day:
-    client: TestClient
-    world: World
-    admin: dict[str, str]  # the JSON API's header of city_admin, to check what the pages did
-    general: int  # 普工, county A
-    welder: int  # 电焊工, county B
-
-
 @pytest.fixture
 def day(database_url: str, tmp_path: Path) -> Iterator[Day]:
-    settings, world = world_app(database_url)
-    with app_client(settings, tmp_path) as client:
-        admin = sign_in(client, "city_admin")
-        general = open_posting(client, admin, world.employer_id, title="普工", headcount=2)["id"]
-        foundry = new_employer(client, admin, "定襄县宏达铸造有限公司", county_adcode=COUNTY_B)
-        welder = open_posting(client, admin, foundry, title="电焊工", headcount=1, pay_min=5000, pay_max=6000)["id"]
-        yield Day(client, world, admin, general, welder)
+    with plan_day(database_url, tmp_path) as started:
+        yield started
 
 
 def _plan(client: TestClient, token: str, **fields: str) -> int:

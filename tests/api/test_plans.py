@@ -12,42 +12,26 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from api.allocation_outputs import CALL_LIST_HEADERS, CALL_LIST_REASON, NO_ONE_EMPLOYED
 from api.allocation_sms import SMS_LIMIT
 from tests.api.jobs_world import wait_for
-from tests.api.openings_world import app_client, new_employer, open_posting
-from tests.api.world import COUNTY_A, COUNTY_B, World, sign_in, world_app
+from tests.api.openings_world import open_posting
+from tests.api.plans_world import Day, plan_day
+from tests.api.world import COUNTY_A, COUNTY_B, World, sign_in
 
 CITY = "140900"
 
 
-@dataclass
-class Day:
-    client: TestClient
-    world: World
-    admin: dict[str, str]
-    general: int  # 普工, county A
-    welder: int  # 电焊工, county B
-    foundry: int  # the county-B employer
-
-
 @pytest.fixture
 def day(database_url: str, tmp_path: Path) -> Iterator[Day]:
-    settings, world = world_app(database_url)
-    with app_client(settings, tmp_path) as client:
-        admin = sign_in(client, "city_admin")
-        general = open_posting(client, admin, world.employer_id, title="普工", headcount=2)["id"]
-        foundry = new_employer(client, admin, "定襄县宏达铸造有限公司", county_adcode=COUNTY_B)
-        welder = open_posting(client, admin, foundry, title="电焊工", headcount=1, pay_min=5000, pay_max=6000)["id"]
-        yield Day(client, world, admin, general, welder, foundry)
+    with plan_day(database_url, tmp_path) as started:
+        yield started
 
 
 def _plan(day: Day, headers: dict[str, str], **body: Any) -> int:
