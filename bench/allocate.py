@@ -19,7 +19,6 @@ also plans greedily per posting and by keywords and prints their figures.
 from __future__ import annotations
 
 import argparse
-import random
 import resource
 import sys
 import time
@@ -31,32 +30,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.search import TODAY, _pools, postings, workers  # noqa: E402
-from ingest.demo.sites import plan_sites  # noqa: E402
+from bench.search import TODAY, frames  # noqa: E402
 from matcher.allocation import Limits, Plan, Region, eligible_pairs, greedy_plan, keyword_plan, plan  # noqa: E402
 from matcher.context import context_features  # noqa: E402
-from matcher.explain import Names  # noqa: E402
 from matcher.features import COLUMN, pair_features  # noqa: E402
-from matcher.frame import PostingFrame, Vocabulary, WorkerFrame  # noqa: E402
 from matcher.policy import RuleContext  # noqa: E402
 from matcher.ranker import HireModel  # noqa: E402
 from matcher.search import Matcher, ModelScorer  # noqa: E402
 from matcher.tokenizer import Tokenizer  # noqa: E402
-from models.taxonomy import default_taxonomy  # noqa: E402
 
 SCALES = {"small": (5_000, 500), "city": (50_000, 5_000)}
 OUTCOMES = 20_000
-
-
-def frames(scale: str, seed: int) -> tuple[WorkerFrame, PostingFrame, Names]:
-    """The drawn city of ``bench/search.py`` at ``scale``."""
-    n, m = SCALES[scale]
-    rng, g = random.Random(seed), np.random.default_rng(seed)
-    taxonomy = default_taxonomy()
-    names = Names(Vocabulary(), Vocabulary(), {o.code: o.name for o in taxonomy.occupations()})
-    sites = plan_sites(random.Random(seed), 20_000, small=False)
-    pools = _pools(rng, taxonomy, names.occupations, names.certificates)
-    return workers(g, n, sites, pools), postings(rng, m, sites, taxonomy, names), names
 
 
 def fit_model(matcher: Matcher, seed: int) -> ModelScorer:
@@ -107,7 +91,7 @@ def main() -> None:
     parser.add_argument("--fallback", action="store_true", help="rank by the weighted score, not a fitted model")
     parser.add_argument("--baselines", action="store_true", help="also plan greedily and by keywords")
     args = parser.parse_args()
-    w, p, names = frames(args.scale, args.seed)
+    w, p, names = frames(args.scale, args.seed, SCALES)
     tokenizer = Tokenizer(memo_size=2**21)
     matcher = Matcher(tokenizer.tokens, names)
     build, _ = timed(lambda: matcher.load(w, p))

@@ -262,8 +262,12 @@ def postings(rng: random.Random, m: int, sites: list[Any], taxonomy: Taxonomy, v
         places_left=col(lambda d: -1 if rng.random() < 0.08 else rng.randint(1, 8), np.int32),
         age_min=col(lambda d: d["ages"][0] or -1, np.int8),
         age_max=col(lambda d: d["ages"][1] or -1, np.int8),
-        sex_required=col(lambda d: (1 if d["t"]["sex"][0] == "女" else 0) if d["t"].get("sex") and rng.random()
-                         < d["t"]["sex"][1] else -1, np.int8),  # fmt: skip
+        sex_required=col(
+            lambda d: (
+                (1 if d["t"]["sex"][0] == "女" else 0) if d["t"].get("sex") and rng.random() < d["t"]["sex"][1] else -1
+            ),
+            np.int8,
+        ),  # fmt: skip
         education_min=np.full(m, -1, dtype=np.int8),
         demand=col(lambda d: demand_of(d["title"], d["t"]["occupation"]), np.int8),
         occupation=col(lambda d: vocabs.occupations.id(d["t"]["code"]), np.int32),
@@ -286,8 +290,10 @@ def postings(rng: random.Random, m: int, sites: list[Any], taxonomy: Taxonomy, v
         certificates_required=csr(required),
         certificates_preferred=csr(preferred),
         text=[f"{d['title']} {d['t']['occupation']} {d['duty']}。{rng.choice(extra)}" for d in drawn],
-        pay_text=[f"{d['pay'][0]:.0f}元/{ {'day': '天', 'hour': '小时', 'piece': '件'}.get(d['pay'][2], '月')}"
-                  for d in drawn],  # fmt: skip
+        pay_text=[
+            f"{d['pay'][0]:.0f}元/{ {'day': '天', 'hour': '小时', 'piece': '件'}.get(d['pay'][2], '月') }"
+            for d in drawn
+        ],  # fmt: skip
     )
 
 
@@ -403,8 +409,11 @@ def bm25_cost(
 # --- one scale ------------------------------------------------------------------------------------------------
 
 
-def frames(scale: str, seed: int, tokenizer: Tokenizer) -> tuple[WorkerFrame, PostingFrame, Names]:
-    n, m = SCALES[scale]
+def frames(
+    scale: str, seed: int, sizes: dict[str, tuple[int, int]] = SCALES
+) -> tuple[WorkerFrame, PostingFrame, Names]:
+    """The drawn city at ``scale`` (``sizes``: workers and postings of each scale)."""
+    n, m = sizes[scale]
     rng, g = random.Random(seed), np.random.default_rng(seed)
     taxonomy = default_taxonomy()
     names = Names(Vocabulary(), Vocabulary(), {o.code: o.name for o in taxonomy.occupations()})
@@ -415,7 +424,7 @@ def frames(scale: str, seed: int, tokenizer: Tokenizer) -> tuple[WorkerFrame, Po
 
 def run_scale(scale: str, seed: int, n_queries: int, tokenizer: Tokenizer, budget_s: float) -> Result:
     start = time.perf_counter()
-    w, p, names = frames(scale, seed, tokenizer)
+    w, p, names = frames(scale, seed)
     print(f"\n== {scale}: {len(w):,} workers ({int(w.available.sum()):,} available), {len(p):,} postings "
           f"({int(p.public_welfare.sum()):,} public-welfare, {int(p.out_of_area.sum()):,} out-of-area); "
           f"drawn in {time.perf_counter() - start:.1f} s", flush=True)  # fmt: skip
