@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from api.accounts import Scope
 from api.changes import Changes
 from api.tracking import Tracking
-from matcher.allocation import Limits, Plan, Region, plan
+from matcher.allocation import Limits, Pipeline, Plan, Region, plan
 from matcher.load import day
 from matcher.search import Matcher
 from models.base import utcnow
@@ -141,8 +141,8 @@ def make_plan(session: Session, matcher: Matcher, scope: Scope, request: PlanReq
     check_request(session, scope, request)
     repo = MatchPlanRepository(session)
     limits = Limits(per_place=request.per_place, per_worker=request.per_worker)
-    made = plan(matcher, request.region, limits, today=day(on), open_proposals=repo.open_proposals(),
-                exclude_pairs=repo.proposed_pairs(), open_at_postings=repo.open_at_postings())  # fmt: skip
+    going = Pipeline(repo.open_proposals(), repo.open_at_postings(), repo.proposed_pairs())
+    made = plan(matcher, request.region, limits, today=day(on), pipeline=going)
     stored = _stored(made, scope, request, on)
     items = [
         MatchPlanItem(

@@ -39,7 +39,7 @@ from api.simulation_course import UNREACHED, Course, draw_course
 from api.simulation_train import Fitted, Outcome
 from api.simulation_world import World
 from ingest.demo.history_model import Tenure
-from matcher.allocation import Limits, Plan, Region, greedy_plan, keyword_plan, plan
+from matcher.allocation import Limits, Pipeline, Plan, Region, greedy_plan, keyword_plan, plan
 from matcher.frame import STATUS_ORDER, take
 from matcher.load import day
 from models.errors import InvalidInput
@@ -247,9 +247,8 @@ class PolicyRun:
             for r in rs:
                 at_postings[r.posting_id] += 1
         for region in (Region(adcode), Region(adcode, out_of_area=True)):
-            limited = counts if self.policy == "plan" else None
-            result = self.propose(self.matcher, region, limits, today=today, open_proposals=limited,
-                                  exclude_pairs=frozenset(self.proposed), open_at_postings=at_postings)  # fmt: skip
+            going = Pipeline(counts, at_postings, frozenset(self.proposed))
+            result = self.propose(self.matcher, region, limits, today=today, pipeline=going)
             for x in result.proposals:
                 self._record(x.worker_id, x.posting_id, x.probability, week, t)
                 counts[x.worker_id] = counts.get(x.worker_id, 0) + 1

@@ -32,9 +32,9 @@ What the plan maximises
 
 Under these limits
     each posting at most ``per_place`` open proposals per place left, the ones already in the pipeline
-    (``open_at_postings``) included, so planning again the next day does not pile more names on an employer
+    (``Pipeline.open_by_posting``) included, so planning again the next day does not pile more names on an employer
     still calling the last ones; each worker at most ``per_worker`` open proposals, the ones already in the
-    pipeline (``open_proposals``) included. The baselines keep the postings' limit too (it is the employers'),
+    pipeline (``Pipeline.open_by_worker``) included. The baselines keep the postings' limit too (it is the employers'),
     and ignore the workers'.
 
 Solved exactly as a min-cost flow (``matcher.flow``) on the eligible pairs, with gains in integer millionths:
@@ -48,7 +48,7 @@ probability, workers' limits and ``min_probability`` ignored) are the baselines 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -62,7 +62,9 @@ from models.errors import InvalidInput, NotFound
 from models.vocab import PostingStatus
 
 __all__ = [
+    "NOTHING_GOING",
     "Limits",
+    "Pipeline",
     "Plan",
     "PlannedProposal",
     "Region",
@@ -127,6 +129,23 @@ class Region:
         if self.out_of_area:
             return postings.out_of_area.copy()
         return ~postings.out_of_area & self.within(postings.work_county)
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    """What is already going on the plan's day: proposals still open by worker id and by posting id (they count
+    against the limits), and the (worker id, posting id) pairs proposed before (never proposed again)."""
+
+    open_by_worker: Mapping[int, int] = field(default_factory=dict)
+    open_by_posting: Mapping[int, int] = field(default_factory=dict)
+    proposed: frozenset[tuple[int, int]] = frozenset()
+
+    def without_workers(self) -> Pipeline:
+        """The same, the workers' open proposals left out (the baselines ignore the workers' limits)."""
+        return Pipeline({}, self.open_by_posting, self.proposed)
+
+
+NOTHING_GOING = Pipeline()
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,14 +236,10 @@ def plan(
     limits: Limits,
     *,
     today: int,
-    open_proposals: Mapping[int, int] | None = None,
-    exclude_pairs: frozenset[tuple[int, int]] | None = None,
-    open_at_postings: Mapping[int, int] | None = None,
+    pipeline: Pipeline = NOTHING_GOING,
 ) -> Plan:
-    """The optimal plan of the day (see the module docstring); ``open_proposals``: worker id -> proposals still
-    open in the pipeline; ``exclude_pairs``: (worker id, posting id) already proposed; ``open_at_postings``:
-    posting id -> proposals still open in the pipeline."""
-    day = _day(matcher, region, limits, today, open_proposals, exclude_pairs, open_at_postings, min_probability=True)
+    """The optimal plan of the day (see the module docstring), with what is already going in ``pipeline``."""
+    day = _day(matcher, region, limits, today, pipeline, min_probability=True)
     return day.plan(np.flatnonzero(solve(_network(day))))
 
 
@@ -234,14 +249,12 @@ def greedy_plan(
     limits: Limits,
     *,
     today: int,
-    open_proposals: Mapping[int, int] | None = None,
-    exclude_pairs: frozenset[tuple[int, int]] | None = None,
-    open_at_postings: Mapping[int, int] | None = None,
+    pipeline: Pipeline = NOTHING_GOING,
 ) -> Plan:
     """Baseline: each posting's best ``per_place x places`` alone, ranked as ``candidates`` ranks (probability
-    raised by the matcher's household priority); workers' limits and ``open_proposals`` ignored, the postings'
-    (``open_at_postings``) kept."""
-    day = _day(matcher, region, limits, today, None, exclude_pairs, open_at_postings, min_probability=True)
+    raised by the matcher's household priority); workers' limits and their open proposals ignored, the postings'
+    kept."""
+    day = _day(matcher, region, limits, today, pipeline.without_workers(), min_probability=True)
     workers, pairs = _frames(matcher)[0], day.pairs
     ranked = with_household_priority(pairs.probability, workers, pairs.wi, matcher.priority_weight,
                                      priority=pairs.priority)  # fmt: skip
@@ -254,14 +267,12 @@ def keyword_plan(
     limits: Limits,
     *,
     today: int,
-    open_proposals: Mapping[int, int] | None = None,
-    exclude_pairs: frozenset[tuple[int, int]] | None = None,
-    open_at_postings: Mapping[int, int] | None = None,
+    pipeline: Pipeline = NOTHING_GOING,
 ) -> Plan:
     """Baseline: each posting's best ``per_place x places`` by text similarity alone (still eligible, not
-    excluded); the model, ``min_probability``, workers' limits and ``open_proposals`` unused, the postings' limits
+    excluded); the model, ``min_probability``, workers' limits and their open proposals unused, the postings' limits
     kept."""
-    day = _day(matcher, region, limits, today, None, exclude_pairs, open_at_postings, min_probability=False)
+    day = _day(matcher, region, limits, today, pipeline.without_workers(), min_probability=False)
     return day.plan(_per_posting(day, day.pairs.text))
 
 
@@ -271,14 +282,10 @@ def eligible_pairs(
     limits: Limits,
     *,
     today: int,
-    open_proposals: Mapping[int, int] | None = None,
-    exclude_pairs: frozenset[tuple[int, int]] | None = None,
-    open_at_postings: Mapping[int, int] | None = None,
+    pipeline: Pipeline = NOTHING_GOING,
 ) -> ScoredPairs:
     """The pairs ``plan`` weighs, scored: the scoring alone (for benchmarks and the simulation)."""
-    return _day(
-        matcher, region, limits, today, open_proposals, exclude_pairs, open_at_postings, min_probability=True
-    ).pairs
+    return _day(matcher, region, limits, today, pipeline, min_probability=True).pairs
 
 
 def _per_posting(day: _Day, value: npt.NDArray[np.float32]) -> Rows:
@@ -298,9 +305,7 @@ def _day(
     region: Region,
     limits: Limits,
     today: int,
-    open_proposals: Mapping[int, int] | None,
-    exclude_pairs: frozenset[tuple[int, int]] | None,
-    open_at_postings: Mapping[int, int] | None,
+    pipeline: Pipeline,
     *,
     min_probability: bool,
 ) -> _Day:
@@ -309,25 +314,25 @@ def _day(
     alive = matcher.posting_text.live
     open_ = (postings.status == _OPEN) & (postings.places_left != 0) & (postings.deadline >= today)
     posting_cap = limits.per_place * np.maximum(postings.places_left, 1).astype(np.int64)
-    posting_cap -= _already_open(postings.posting_id, open_at_postings)
+    posting_cap -= _already_open(postings.posting_id, pipeline.open_by_posting)
     posting_rows = np.flatnonzero(region.posting_flags(postings) & open_ & alive[: len(postings)] & (posting_cap > 0))
-    worker_cap = limits.per_worker - _already_open(workers.worker_id, open_proposals)
+    worker_cap = limits.per_worker - _already_open(workers.worker_id, pipeline.open_by_worker)
     taking_part = region.within(workers.local_county) & workers.available & (worker_cap > 0)
     taking_part &= matcher.worker_text.live[: len(workers)]
     pairs = matcher.score_pairs(posting_rows, today=today, workers=taking_part)
-    keep = ~_excluded(workers, postings, pairs, exclude_pairs)
+    keep = ~_excluded(workers, postings, pairs, pipeline.proposed)
     worth = keep & (pairs.probability >= np.float32(limits.min_probability))
     to_cover = len(np.unique(workers.household_id[pairs.wi[worth & pairs.priority]]))
     return _Day(matcher, region, limits, today, posting_rows, posting_cap, np.flatnonzero(taking_part), worker_cap,
                 pairs.where(worth if min_probability else keep), to_cover)  # fmt: skip
 
 
-def _already_open(row_ids: npt.NDArray[np.int64], open_proposals: Mapping[int, int] | None) -> npt.NDArray[np.int64]:
+def _already_open(row_ids: npt.NDArray[np.int64], open_by_id: Mapping[int, int]) -> npt.NDArray[np.int64]:
     """Per frame row (worker or posting, ``row_ids`` its ids): proposals already open in the pipeline."""
     out = np.zeros(len(row_ids), np.int64)
-    if open_proposals:
-        ids = np.fromiter(open_proposals.keys(), np.int64, len(open_proposals))
-        counts = np.fromiter(open_proposals.values(), np.int64, len(open_proposals))
+    if open_by_id:
+        ids = np.fromiter(open_by_id.keys(), np.int64, len(open_by_id))
+        counts = np.fromiter(open_by_id.values(), np.int64, len(open_by_id))
         order = np.argsort(ids)
         ids, counts = ids[order], counts[order]
         at = np.searchsorted(ids, row_ids).clip(max=len(ids) - 1)
@@ -336,7 +341,7 @@ def _already_open(row_ids: npt.NDArray[np.int64], open_proposals: Mapping[int, i
 
 
 def _excluded(
-    workers: WorkerFrame, postings: PostingFrame, pairs: ScoredPairs, exclude: frozenset[tuple[int, int]] | None
+    workers: WorkerFrame, postings: PostingFrame, pairs: ScoredPairs, exclude: frozenset[tuple[int, int]]
 ) -> Flags:
     """Which pairs were proposed already."""
     if not exclude:

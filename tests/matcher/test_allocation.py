@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from matcher.allocation import SCALE, Limits, Plan, Region, greedy_plan, keyword_plan, plan
+from matcher.allocation import SCALE, Limits, Pipeline, Plan, Region, greedy_plan, keyword_plan, plan
 from matcher.explain import Names
 from matcher.features import COLUMN
 from matcher.search import Matcher
@@ -141,8 +141,8 @@ def _crowd(tokenizer: Tokenizer) -> Matcher:
 def test_limits_hold_for_postings_workers_open_proposals_and_exclusions(tokenizer: Tokenizer) -> None:
     matcher = _crowd(tokenizer)
     limits = Limits(per_place=2, per_worker=2)
-    result = plan(matcher, Region(), limits, today=NOW, open_proposals={2: 1, 3: 2},
-                  exclude_pairs=frozenset({(4, 1), (5, 2)}))  # fmt: skip
+    going = Pipeline(open_by_worker={2: 1, 3: 2}, proposed=frozenset({(4, 1), (5, 2)}))
+    result = plan(matcher, Region(), limits, today=NOW, pipeline=going)
     chosen = _pairs(result)
     per_posting = {p: sum(1 for q, _ in chosen if q == p) for p in (1, 2, 3)}
     assert per_posting[1] <= 4 and per_posting[2] <= 2 and per_posting[3] <= 6
@@ -164,7 +164,7 @@ def test_proposals_still_open_at_a_posting_count_against_its_limit_under_every_p
     for policy in (plan, greedy_plan, keyword_plan):
         fresh = Counter(p for p, _ in _pairs(policy(matcher, Region(), limits, today=NOW)))
         assert fresh == {1: 4, 2: 2, 3: 6}, policy.__name__
-        result = policy(matcher, Region(), limits, today=NOW, open_at_postings=going)
+        result = policy(matcher, Region(), limits, today=NOW, pipeline=Pipeline(open_by_posting=going))
         assert Counter(p for p, _ in _pairs(result)) == {1: 1, 3: 5}, policy.__name__
         assert result.postings == 2  # posting 2 has no room left and takes no part
 
@@ -285,7 +285,7 @@ def _favourite(tokenizer: Tokenizer) -> Matcher:
 
 def test_greedy_sends_the_same_best_worker_to_every_posting(tokenizer: Tokenizer) -> None:
     matcher = _favourite(tokenizer)
-    greedy = greedy_plan(matcher, Region(), NO_WEIGHT, today=NOW, open_proposals={1: 1})
+    greedy = greedy_plan(matcher, Region(), NO_WEIGHT, today=NOW, pipeline=Pipeline(open_by_worker={1: 1}))
     assert _pairs(greedy) == {(1, 1), (2, 1)}  # worker 1's limit of one proposal, already reached, ignored
     assert greedy.expected_hires == pytest.approx(1 - 0.1 * 0.1)  # one worker takes one job: not 0.9 + 0.9
     planned = plan(matcher, Region(), NO_WEIGHT, today=NOW)
