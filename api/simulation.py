@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from api.simulation_bound import hindsight_reference
+from api.simulation_bound import first_day, hindsight_reference
 from api.simulation_report import PolicyFigures, policy_figures
 from api.simulation_run import POLICIES, PolicyRun, RunOptions
 from api.simulation_world import World
-from matcher.allocation import Limits, Region, eligible_pairs
+from matcher.allocation import Region
 from matcher.frame import STATUS_ORDER
 from matcher.load import day
 from models.vocab import PostingStatus
@@ -86,7 +86,8 @@ def simulate(
 ) -> Simulation:
     """Run each of ``policies`` from ``world`` and gather their figures; ``reference``: also compute the hindsight
     reference (``api.simulation_bound``)."""
-    reachable = _reachable_households(world, options)
+    pairs = first_day(world, options)
+    reachable = {h for h, priority in zip(pairs.household_id, pairs.priority, strict=True) if priority}
     households, workers, places = _taking_part(world, options)
     figures = []
     for policy in policies:
@@ -96,25 +97,8 @@ def simulate(
         run.run()
         figures.append(policy_figures(run, households, reachable, workers, places))
     version = world.scorer.version if world.scorer is not None else "weighted-1"
-    bound = hindsight_reference(world, options) if reference else None
+    bound = hindsight_reference(world, options, pairs) if reference else None
     return Simulation(options, world.start, version, tuple(figures), bound)
-
-
-def _regions(options: RunOptions) -> tuple[Region, Region]:
-    return Region(options.region), Region(options.region, out_of_area=True)
-
-
-def _reachable_households(world: World, options: RunOptions) -> set[int]:
-    """Households with labour and no one employed that have at least one eligible pair on the first day (any
-    probability): where places allow covering them."""
-    matcher, limits = world.matcher(), options.limits
-    anything = Limits(limits.per_place, limits.per_worker, limits.household_weight, min_probability=0.0)
-    assert matcher.workers is not None
-    found: set[int] = set()
-    for region in _regions(options):
-        pairs = eligible_pairs(matcher, region, anything, today=day(world.start))
-        found |= set(matcher.workers.household_id[pairs.wi[pairs.priority]].tolist())
-    return found
 
 
 def _taking_part(world: World, options: RunOptions) -> tuple[set[int], list[int], int]:

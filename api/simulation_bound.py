@@ -16,6 +16,7 @@ possible each policy reached.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ortools.graph.python import max_flow
 
@@ -26,29 +27,52 @@ from matcher.allocation import Limits, Region, eligible_pairs
 from matcher.load import day
 from models.match import RETAINED_DAYS
 
-__all__ = ["hindsight_reference", "most_pairs"]
+__all__ = ["FirstDay", "first_day", "hindsight_reference", "most_pairs"]
 
 
-def hindsight_reference(world: World, options: RunOptions) -> int:
-    """The most hires lasting 3 months of the first day's eligible pairs, their outcomes known (module docstring)."""
+@dataclass(frozen=True, slots=True)
+class FirstDay:
+    """Every pair eligible on the first match day by the hard rules, at any probability, over the region's postings
+    and the out-of-area group recruitments: the worker's id and household (``priority``: with labour and no one
+    employed) and the posting's id; ``places``: each posting's places at the start (unknown: one)."""
+
+    worker_id: list[int]
+    household_id: list[int]
+    priority: list[bool]
+    posting_id: list[int]
+    places: dict[int, int]
+
+
+def first_day(world: World, options: RunOptions) -> FirstDay:
+    """The first match day's eligible pairs (``FirstDay``), found once for the simulation's figures."""
     matcher = world.matcher()
     workers, postings = matcher.workers, matcher.postings
     assert workers is not None and postings is not None
     anything = Limits(options.limits.per_place, options.limits.per_worker, 0.0, min_probability=0.0)
-    succeeding: list[tuple[int, int]] = []
+    out = FirstDay([], [], [], [], {})
     for region in (Region(options.region), Region(options.region, out_of_area=True)):
         pairs = eligible_pairs(matcher, region, anything, today=day(world.start))
-        ids = zip(workers.worker_id[pairs.wi].tolist(), postings.posting_id[pairs.pi].tolist(), strict=True)
-        for worker_id, posting_id in ids:
-            person, opening = world.people.get(worker_id), world.openings.get(posting_id)
-            if person is None or opening is None:
-                continue
-            course = draw_course(options.seed, person, opening, world.start, posting_id)
-            stay = course.stay.days
-            if course.offered and course.shows and (stay is None or stay >= RETAINED_DAYS):
-                succeeding.append((worker_id, posting_id))
-    places = {int(p): max(int(n), 1) for p, n in zip(postings.posting_id, postings.places_left, strict=True)}
-    return most_pairs(succeeding, places)
+        out.worker_id.extend(workers.worker_id[pairs.wi].tolist())
+        out.household_id.extend(workers.household_id[pairs.wi].tolist())
+        out.priority.extend(pairs.priority.tolist())
+        out.posting_id.extend(postings.posting_id[pairs.pi].tolist())
+    out.places.update((int(p), max(int(n), 1)) for p, n in zip(postings.posting_id, postings.places_left, strict=True))
+    return out
+
+
+def hindsight_reference(world: World, options: RunOptions, pairs: FirstDay) -> int:
+    """The most hires lasting 3 months of the first day's eligible ``pairs``, their outcomes known (module
+    docstring)."""
+    succeeding: list[tuple[int, int]] = []
+    for worker_id, posting_id in zip(pairs.worker_id, pairs.posting_id, strict=True):
+        person, opening = world.people.get(worker_id), world.openings.get(posting_id)
+        if person is None or opening is None:
+            continue
+        course = draw_course(options.seed, person, opening, world.start, posting_id)
+        stay = course.stay.days
+        if course.offered and course.shows and (stay is None or stay >= RETAINED_DAYS):
+            succeeding.append((worker_id, posting_id))
+    return most_pairs(succeeding, pairs.places)
 
 
 def most_pairs(pairs: Iterable[tuple[int, int]], places: dict[int, int]) -> int:

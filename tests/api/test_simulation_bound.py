@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from api.simulation_bound import hindsight_reference, most_pairs
+from api.simulation_bound import first_day, hindsight_reference, most_pairs
 from api.simulation_run import POLICIES, RunOptions
 from matcher.allocation import Limits
 from matcher.tokenizer import Tokenizer
@@ -42,7 +42,8 @@ def test_a_worker_good_for_two_postings_goes_where_no_one_else_can() -> None:
 
 def test_no_policy_keeps_more_lasting_hires_than_the_reference_on_a_small_world() -> None:
     world = _world(Tokenizer(), 12, [2, 1, 3])
-    reference = hindsight_reference(world, RunOptions(seed=7, limits=Limits(3, 2)))
+    options = RunOptions(seed=7, limits=Limits(3, 2))
+    reference = hindsight_reference(world, options, first_day(world, options))
     assert 0 < reference <= 6  # six places at the start
     for policy in POLICIES:
         lasting = sum(r.lasting for r in _run(world, policy, 3, 2).records)
