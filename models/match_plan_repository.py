@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models.account import Account, AccountSite
 from models.employer import Employer
@@ -85,8 +85,7 @@ class MatchPlanRepository:
     # -- what a plan is made from ------------------------------------------------------------------
     def open_proposals(self) -> dict[int, int]:
         """Worker id -> matches of theirs still going (``OPEN_STAGES``)."""
-        query = select(Match.worker_id, func.count()).where(Match.stage.in_(OPEN_STAGES)).group_by(Match.worker_id)
-        return {int(w): int(n) for w, n in self.session.execute(query)}
+        return self._open_by(Match.worker_id)
 
     def no_longer_looking(self, worker_ids: Sequence[int]) -> set[int]:
         """Those of ``worker_ids`` who now hold a job (a hire not separated, whatever its start day) or whom the
@@ -105,8 +104,11 @@ class MatchPlanRepository:
 
     def open_at_postings(self) -> dict[int, int]:
         """Posting id -> matches for it still going (``OPEN_STAGES``)."""
-        query = select(Match.posting_id, func.count()).where(Match.stage.in_(OPEN_STAGES)).group_by(Match.posting_id)
-        return {int(p): int(n) for p, n in self.session.execute(query)}
+        return self._open_by(Match.posting_id)
+
+    def _open_by(self, key: InstrumentedAttribute[int]) -> dict[int, int]:
+        query = select(key, func.count()).where(Match.stage.in_(OPEN_STAGES)).group_by(key)
+        return {int(k): int(n) for k, n in self.session.execute(query)}
 
     def proposed_pairs(self) -> frozenset[tuple[int, int]]:
         """(worker id, posting id) of every match for an open posting, whatever its stage: a pair proposed

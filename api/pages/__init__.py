@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.deps import committed_first
 from api.errors import NotAuthenticated, status_for
 from api.pages import (
     auth,
@@ -34,7 +35,7 @@ from api.pages import (
     worker,
     worker_edit,
 )
-from api.pages.web import committed_first, redirect, render
+from api.pages.web import redirect, render
 from models.errors import AnyeError
 
 __all__ = ["STATIC_DIR", "install_pages", "router"]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from api.accounts import Scope
-from api.deps import NOT_PERMITTED, NOT_SIGNED_IN, committed_first, current_scope, get_session, get_tokens
+from api.deps import NOT_PERMITTED, NOT_SIGNED_IN, current_scope, get_session, get_tokens
 from api.errors import NotAuthenticated, _message
 from api.tokens import IssuedToken, TokenStore
 from models.errors import NotAllowed
@@ -33,7 +33,6 @@ __all__ = [
     "CSRF_COOKIE",
     "SESSION_COOKIE",
     "Form",
-    "committed_first",
     "PageError",
     "errors_by_field",
     "field_errors",
