@@ -25,9 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.accounts import create_account, normalise_mobile
-from api.errors import TooManyAttempts
 from api.otp import OneTimeCodes
 from api.ratelimit import CodeSendLimiter
+from api.signin import counted_send
 from ingest.credit_code import parse_credit_code
 from ingest.posting_form import EmployerForm
 from ingest.posting_service import PostingService
@@ -147,11 +147,7 @@ class SignedUp:
 def request_signup_code(codes: OneTimeCodes, limiter: CodeSendLimiter, phone: str, address: str) -> str:
     """Send a code to ``phone`` for registering; returns the phone masked (for "sent to 138****5678").
     ``TooManyAttempts`` when the phone or the address asked too often."""
-    plain = normalise_mobile(phone)
-    try:
-        limiter.check_and_count(plain, address)
-    except NotAllowed as exc:
-        raise TooManyAttempts(exc.detail) from None
+    plain = counted_send(limiter, phone, address)
     codes.issue(plain)
     return mask_phone(plain)
 

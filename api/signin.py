@@ -16,7 +16,7 @@ from api.tokens import IssuedToken, TokenStore
 from models.account_repository import AccountRepository
 from models.errors import NotAllowed
 
-__all__ = ["CODE_SENT", "request_code", "sign_in_with_password", "sign_in_with_phone_code", "sign_out"]
+__all__ = ["CODE_SENT", "counted_send", "request_code", "sign_in_with_password", "sign_in_with_phone_code", "sign_out"]
 
 CODE_SENT = "如果这个手机号已开通账号，验证码已发送，5 分钟内有效；收不到请联系安置点工作人员。"
 
@@ -33,14 +33,21 @@ def sign_in_with_password(
     return tokens.issue(session, account)
 
 
-def request_code(session: Session, codes: OneTimeCodes, limiter: CodeSendLimiter, phone: str, address: str) -> None:
-    """Send a code when the phone belongs to an active account; say nothing either way. Sends are limited per
-    phone and per address (``TooManyAttempts``), counted for every phone alike."""
+def counted_send(limiter: CodeSendLimiter, phone: str, address: str) -> str:
+    """The mobile ``phone`` normalised, once the limiter allows a code to be sent to it from ``address`` (and
+    counts it); ``TooManyAttempts`` when the phone or the address asked too often."""
     plain = normalise_mobile(phone)
     try:
         limiter.check_and_count(plain, address)
     except NotAllowed as exc:
         raise TooManyAttempts(exc.detail) from None
+    return plain
+
+
+def request_code(session: Session, codes: OneTimeCodes, limiter: CodeSendLimiter, phone: str, address: str) -> None:
+    """Send a code when the phone belongs to an active account; say nothing either way. Sends are limited per
+    phone and per address (``TooManyAttempts``), counted for every phone alike."""
+    plain = counted_send(limiter, phone, address)
     account = AccountRepository(session).by_phone_hash(codes.cipher.digest(plain))
     if account is not None and account.active:
         codes.issue(plain)
