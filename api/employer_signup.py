@@ -36,9 +36,9 @@ from models.account_repository import AccountRepository
 from models.audit import Actor, record_audit
 from models.crypto import PersonalDataCipher, mask_phone
 from models.employer import CREDIT_CODE_REQUIRED, Employer, ReviewStatus
-from models.employer_repository import EmployerRepository
 from models.errors import Conflict, InvalidInput, NotAllowed
 from models.password import check_policy
+from models.posting_repository import PostingRepository
 from models.taxonomy import Taxonomy
 from models.text import normalise_text
 from models.vocab import EmployerKind, Role
@@ -195,10 +195,11 @@ def _create(session: Session, cipher: PersonalDataCipher, taxonomy: Taxonomy, fo
 def _duplicates(session: Session, form: EmployerSignup) -> dict[str, str]:
     """The fields that name something registered already: the credit code, the name, the user name."""
     found: dict[str, str] = {}
-    employers = EmployerRepository(session)
-    if form.credit_code and employers.same_credit_code(form.credit_code) is not None:
+    employers = PostingRepository(session)
+    if form.credit_code and employers.employer_by_credit_code(form.credit_code) is not None:
         found["credit_code"] = DUPLICATE_CREDIT_CODE
-    elif employers.same_name(normalise_text(form.name), form.credit_code) is not None:
+    elif any(not form.credit_code or e.credit_code in (None, form.credit_code)  # could be the same body
+             for e in employers.employers_named(normalise_text(form.name))):  # fmt: skip
         found["name"] = DUPLICATE_NAME
     if AccountRepository(session).by_username(form.username) is not None:
         found["username"] = f"登录名“{form.username}”已被使用，请换一个。"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from models.account import Account
@@ -48,17 +48,6 @@ class EmployerRepository:
     def pending_count(self) -> int:
         query = select(func.count()).where(Employer.review_status == ReviewStatus.PENDING.value)
         return int(self.session.scalar(query.select_from(Employer)) or 0)
-
-    def same_credit_code(self, credit_code: str) -> Employer | None:
-        return self.session.scalars(select(Employer).where(Employer.credit_code == credit_code)).first()
-
-    def same_name(self, name: str, credit_code: str | None) -> Employer | None:
-        """A registered employer of this (normalised) name that could be the same body: one of the two has no
-        credit code to tell them apart."""
-        query = select(Employer).where(Employer.name == name)
-        if credit_code:
-            query = query.where(or_(Employer.credit_code.is_(None), Employer.credit_code == credit_code))
-        return self.session.scalars(query.order_by(Employer.id)).first()
 
     def site_counties(self) -> list[str]:
         """The 6-digit adcodes of the counties that have settlement sites (the area the service works in)."""
