@@ -112,7 +112,8 @@ def _run(url: str, options: RunOptions, on: dt.date) -> Simulation:
             world = load_world(session, Tokenizer().tokens, default_taxonomy(), start=on, seed=options.seed)
     finally:
         engine.dispose()
-    return simulate(world, options, progress=lambda policy: err.print(f"模拟：{LABELS[policy]}"))
+    steps = {**LABELS, "truth": "真实概率参考（计划、逐岗排序）"}
+    return simulate(world, options, progress=lambda step: err.print(f"模拟：{steps[step]}"))
 
 
 def as_dict(result: Simulation) -> dict[str, Any]:
@@ -125,6 +126,13 @@ def as_dict(result: Simulation) -> dict[str, Any]:
         "policies": [f.as_dict() for f in result.figures],
         "ratio_lasting_plan_greedy": result.ratio,
         "hindsight_reference": result.reference,
+        "true_chance_reference": None
+        if result.truth is None
+        else {
+            "plan": result.truth.plan,
+            "greedy": result.truth.greedy,
+            "ratio": result.truth.ratio,
+        },
         "coverage_where_places_allow": result.coverage,
         "targets": {"ratio": TARGET_RATIO, "coverage": TARGET_COVERAGE, "max_open": result.options.limits.per_worker},
         "verdicts": result.verdicts(),
@@ -188,6 +196,12 @@ def _print_verdicts(result: Simulation, out: Console) -> None:
         reached = f"；各做法达到 {shares}" if shares else ""
         out.print(f"事后最优参考（若事先知道第一个撮合日每对人岗推荐的结果，按起始名额）：{result.reference} 个"
                   f" 3 个月在岗{reached}。这不是目标，只是衡量还差多少。")  # fmt: skip
+    truth = result.truth
+    if truth is not None:
+        ratio = "-" if truth.ratio is None else f"{truth.ratio:.2f}×"
+        out.print(f"真实概率参考（两种做法都用行为模型自身的真实成功概率代替排序模型，不重新训练）：3 个月在岗"
+                  f" 计划 {truth.plan}，逐岗排序 {truth.greedy}，plan/greedy {ratio}"
+                  "：排序模型完美时，统筹计划本身能多得的。")  # fmt: skip
 
 
 def _print_retrainings(result: Simulation, out: Console) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 from api.simulation_bound import first_day, hindsight_reference
 from api.simulation_report import PolicyFigures, policy_figures
 from api.simulation_run import POLICIES, PolicyRun, RunOptions
+from api.simulation_truth import TruthReference, truth_reference
 from api.simulation_world import World
 from matcher.allocation import Region
 from matcher.frame import STATUS_ORDER
@@ -45,6 +46,7 @@ class Simulation:
     model: str
     figures: tuple[PolicyFigures, ...]
     reference: int | None = None  # the hindsight reference (``api.simulation_bound``), when it was computed
+    truth: TruthReference | None = None  # the true-chance reference (``api.simulation_truth``), when it was run
 
     def share_of_reference(self, policy: str) -> float | None:
         """A policy's hires lasting 3 months against the hindsight reference."""
@@ -85,7 +87,8 @@ def simulate(
     reference: bool = True,
 ) -> Simulation:
     """Run each of ``policies`` from ``world`` and gather their figures; ``reference``: also compute the hindsight
-    reference (``api.simulation_bound``)."""
+    reference (``api.simulation_bound``) and run the true-chance reference (``api.simulation_truth``); ``progress`` is
+    called with each policy's name before it runs, and with "truth" before the true-chance reference."""
     pairs = first_day(world, options)
     reachable = {h for h, priority in zip(pairs.household_id, pairs.priority, strict=True) if priority}
     households, workers, places = _taking_part(world, options)
@@ -98,7 +101,10 @@ def simulate(
         figures.append(policy_figures(run, households, reachable, workers, places))
     version = world.scorer.version if world.scorer is not None else "weighted-1"
     bound = hindsight_reference(world, options, pairs) if reference else None
-    return Simulation(options, world.start, version, tuple(figures), bound)
+    if reference and progress:
+        progress("truth")
+    truth = truth_reference(world, options, pairs) if reference else None
+    return Simulation(options, world.start, version, tuple(figures), bound, truth)
 
 
 def _taking_part(world: World, options: RunOptions) -> tuple[set[int], list[int], int]:

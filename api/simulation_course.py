@@ -34,10 +34,24 @@ from ingest.demo.history_model import (
     worker_reason,
 )
 
-__all__ = ["UNREACHED", "Course", "Opening", "draw_course"]
+__all__ = [
+    "EMPLOYER_NOISE_SD",
+    "KEENNESS_CARRIED",
+    "KEENNESS_SD",
+    "STAY_NOISE_SD",
+    "UNREACHED",
+    "Course",
+    "Opening",
+    "draw_course",
+    "reach_chance",
+]
 
 UNREACHED = "未能联系"  # the broker could not reach the worker within the contact window
 _CONTACT_WINDOW = 4  # days after the proposal
+KEENNESS_SD = 0.6  # ε₁, the worker's keenness for this job: added to the interest logit
+EMPLOYER_NOISE_SD = 0.5  # added to the offer logit
+KEENNESS_CARRIED = 0.3  # the share of ε₁ that carries over into the retention logit ...
+STAY_NOISE_SD = 0.4  # ... with fresh noise of this size
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,19 +87,24 @@ def draw_course(seed: int, person: Person, opening: Opening, on: dt.date, postin
     rng = Draw(f"{seed}:{person.worker_id}:{posting_id}")
     low, high = opening.pay
     wage = int(round(rng.uniform(low, high), -1))
-    if rng.random() >= (0.9 if person.reachable else 0.5):
+    if rng.random() >= reach_chance(person):
         return Course(False, _CONTACT_WINDOW, UNREACHED, wage, 0.0, False, 0, Tenure(None, None))
     day = rng.randint(0, _CONTACT_WINDOW)
     f = fit(person, opening.job, on + dt.timedelta(days=day), wage)
-    keenness = rng.gauss(0.0, 0.6)
+    keenness = rng.gauss(0.0, KEENNESS_SD)
     utility = interest_logit(f, person, opening.job) + keenness
     day += rng.randint(0, 3)
     if rng.random() >= sigmoid(utility):
         return Course(False, day, worker_reason(rng, f, person), wage, utility, False, 0, Tenure(None, None))
     day += rng.randint(2, 10) + rng.randint(1, 5)
-    if rng.random() >= sigmoid(offer_logit(f, person) + rng.gauss(0.0, 0.5)):
+    if rng.random() >= sigmoid(offer_logit(f, person) + rng.gauss(0.0, EMPLOYER_NOISE_SD)):
         return Course(False, day, employer_reason(f), wage, utility, False, 0, Tenure(None, None))
     start = rng.randint(2, 12)
     shows = rng.random() < sigmoid(show_logit(f))
-    stay = tenure(rng, f, person, opening.job, 0.3 * keenness + rng.gauss(0.0, 0.4))
+    stay = tenure(rng, f, person, opening.job, KEENNESS_CARRIED * keenness + rng.gauss(0.0, STAY_NOISE_SD))
     return Course(True, day, None, wage, utility, shows, start, stay)
+
+
+def reach_chance(person: Person) -> float:
+    """The chance the broker reaches the worker within the contact window: 90%, 50% without a phone on record."""
+    return 0.9 if person.reachable else 0.5

@@ -42,6 +42,7 @@ from ingest.demo.history_model import Tenure
 from matcher.allocation import Limits, Pipeline, Plan, Region, greedy_plan, keyword_plan, plan
 from matcher.frame import STATUS_ORDER, take
 from matcher.load import day
+from matcher.search import Matcher
 from models.errors import InvalidInput
 from models.match import RETAINED_DAYS
 from models.vocab import PostingStatus
@@ -110,10 +111,11 @@ class DayPlan:
 class PolicyRun:
     """The run of one policy (``POLICIES``) from the world's starting state; ``run()`` plays every week."""
 
-    def __init__(self, world: World, policy: str, options: RunOptions) -> None:
+    def __init__(self, world: World, policy: str, options: RunOptions, *, matcher: Matcher | None = None) -> None:
+        """``matcher``: the world's own (``World.matcher``) unless given (a fresh one over the starting frames)."""
         self.world, self.policy, self.options = world, policy, options
         self.propose = POLICIES[policy]
-        self.matcher = world.matcher()
+        self.matcher = matcher if matcher is not None else world.matcher()
         workers, postings = world.workers, world.postings
         self.household = dict(zip(workers.worker_id.tolist(), workers.household_id.tolist(), strict=True))
         self.members: dict[int, list[int]] = defaultdict(list)

@@ -53,10 +53,11 @@ class World:
     scorer: Scorer | None
     trainer: Trainer | None
 
-    def matcher(self) -> Matcher:
-        """A matcher over a fresh copy of the starting frames (a run changes its frames and vocabularies)."""
+    def matcher(self, make: Callable[..., Matcher] = Matcher) -> Matcher:
+        """A matcher (made by ``make``, called as ``Matcher`` is) over a fresh copy of the starting frames (a run
+        changes its frames and vocabularies)."""
         names = copy.deepcopy(self.names)
-        matcher = Matcher(self.analyzer, names, scorer=self.scorer)
+        matcher = make(self.analyzer, names, scorer=self.scorer)
         matcher.load(copy.deepcopy(self.workers), copy.deepcopy(self.postings))
         return matcher
 

@@ -36,6 +36,7 @@ __all__ = [
     "show_logit",
     "sigmoid",
     "reach_of",
+    "scheduled_reaches",
     "tenure",
     "wished_wage",
     "worker_reason",
@@ -52,6 +53,12 @@ _DEFAULT_WISH = {"skilled": 4200.0, "full": 3200.0, "weak": 1600.0}
 _HEALTH_PENALTY = {"chronic": 0.5, "disabled": 0.8, "serious": 1.5}
 _SHAPE = 0.6  # Weibull shape of time to leaving: most who leave, leave early
 _FAR_FOR_CARE_KM = 25.0
+_SEASON_DAYS = (60, 150)  # a season lasts this many days (uniform)
+_CONTRACT_DAYS = (20, 150)  # a temporary or daily contract
+_WELFARE_RENEWED = 0.55  # a public-welfare appointment renewed at its term
+_TERM_SLACK = (0, 10)  # days after the term an unrenewed appointment ends
+_YEAR_CONTRACT_SHARE = 1 / 7  # full-time hires that reach the end of a one-year contract
+_YEAR_CONTRACT_DAYS = (365, 395)
 
 
 @dataclass(slots=True)
@@ -318,12 +325,30 @@ def _scheduled_end(rng: random.Random, job: Job) -> tuple[int | None, str | None
     after a year."""
     kind = job.job_kind
     if kind == "seasonal":
-        return rng.randint(60, 150), "季节结束"
+        return rng.randint(*_SEASON_DAYS), "季节结束"
     if kind in ("temporary", "daily"):
-        return rng.randint(20, 150), "合同到期"
+        return rng.randint(*_CONTRACT_DAYS), "合同到期"
     if job.welfare_term_months:
-        renewed = rng.random() < 0.55
-        return (None, None) if renewed else (job.welfare_term_months * 30 + rng.randint(0, 10), "合同到期")
-    if rng.random() < 1 / 7:
-        return 365 + rng.randint(0, 30), "合同到期"
+        renewed = rng.random() < _WELFARE_RENEWED
+        return (None, None) if renewed else (job.welfare_term_months * 30 + rng.randint(*_TERM_SLACK), "合同到期")
+    if rng.random() < _YEAR_CONTRACT_SHARE:
+        return rng.randint(*_YEAR_CONTRACT_DAYS), "合同到期"
     return None, None
+
+
+def scheduled_reaches(job: Job, days: int) -> float:
+    """The chance that a hire's scheduled end (``_scheduled_end``'s draw) does not come before ``days`` days
+    (1.0 for a job without one)."""
+
+    def at_least(low: int, high: int) -> float:  # a uniform whole number in [low, high] is >= days
+        return min(1.0, max(0.0, (high - max(days, low) + 1) / (high - low + 1)))
+
+    kind = job.job_kind
+    if kind == "seasonal":
+        return at_least(*_SEASON_DAYS)
+    if kind in ("temporary", "daily"):
+        return at_least(*_CONTRACT_DAYS)
+    if job.welfare_term_months:
+        term = job.welfare_term_months * 30
+        return _WELFARE_RENEWED + (1 - _WELFARE_RENEWED) * at_least(term + _TERM_SLACK[0], term + _TERM_SLACK[1])
+    return 1 - _YEAR_CONTRACT_SHARE * (1 - at_least(*_YEAR_CONTRACT_DAYS))

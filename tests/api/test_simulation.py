@@ -220,6 +220,7 @@ def test_the_command_prints_the_table_of_the_three_policies(city: str, tmp_path:
         "3个月在岗 plan/greedy",
         "最多进行中",
         "事后最优参考",
+        "真实概率参考",
     ):
         assert text in shown.output
     result = runner.invoke(cli, [*args, "--json"])
@@ -232,4 +233,6 @@ def test_the_command_prints_the_table_of_the_three_policies(city: str, tmp_path:
         assert sum(p["outcomes"].values()) == p["proposals"] and p["outcomes"].get(HIRED, 0) == p["hires"]
         assert p["lasting"] <= p["hires"] and p["covered_end"] >= p["covered_start"]
         assert p["lasting"] <= data["hindsight_reference"]
+    truth = data["true_chance_reference"]
+    assert 0 <= truth["plan"] <= data["hindsight_reference"] and 0 <= truth["greedy"] <= data["hindsight_reference"]
     assert dataclasses.asdict(RunOptions(weeks=1, retrain_every=0)) == data["options"]
