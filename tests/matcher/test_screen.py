@@ -87,9 +87,10 @@ def _same_as_every_rule(w: WorkerFrame, p: PostingFrame, ctx: RuleContext, rules
     rows = np.arange(len(p))
     for row in range(len(w)):
         km = pair_distance_km(w, np.full(len(p), row), p, rows)
-        assert screen_postings(statics, row, rows, posting, ctx, rules, km).tolist() == np.flatnonzero(
-            eligible[row]
-        ).tolist()
+        assert (
+            screen_postings(statics, row, rows, posting, ctx, rules, km).tolist()
+            == np.flatnonzero(eligible[row]).tolist()
+        )
 
 
 @pytest.mark.parametrize("policy", POLICIES)
