@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.accounts import Scope
@@ -28,7 +29,7 @@ from ingest.posting_ad import AdDraft, drafts_of_ad
 from ingest.posting_form import EmployerForm, PostingForm, PublicWelfareTerms
 from ingest.posting_parser import parse_posting
 from ingest.posting_service import PostingService
-from models.employer import Employer
+from models.employer import Employer, check_own_change
 from models.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from models.opening_repository import OpeningRepository, PostingFilter
 from models.posting import Posting
@@ -165,7 +166,11 @@ class Openings:
     # -- employers ---------------------------------------------------------------------------------
     def register_employer(self, scope: Scope, form: EmployerForm) -> Employer:
         _staff_only(scope)
-        return self.service.register_employer(form)
+        try:  # the same unit registered by someone else at the same moment, committed after the duplicate check
+            with self.session.begin_nested():
+                return self.service.register_employer(form)
+        except IntegrityError:
+            raise Conflict("该单位刚刚已由他人登记，请在用人单位列表中查找，勿重复登记。") from None
 
     def employers(
         self, scope: Scope, *, q: str | None, sort: tuple[str, bool], offset: int, limit: int
@@ -183,6 +188,10 @@ class Openings:
         values = patch.model_dump(exclude_unset=True)
         current = {c: getattr(employer, c) for c in EmployerForm.model_fields}
         form: EmployerForm = _checked(EmployerForm.model_validate, {**current, **values})
+        if scope.role is Role.EMPLOYER:
+            changed = {"name": normalise_text(form.name) != employer.name, "kind": form.kind.value != employer.kind,
+                       "credit_code": form.credit_code != employer.credit_code}  # fmt: skip
+            check_own_change(employer, [f for f, differs in changed.items() if differs])
         if form.credit_code and form.credit_code != employer.credit_code:
             other = self.service.repo.employer_by_credit_code(form.credit_code)
             if other is not None and other.id != employer.id:
@@ -196,7 +205,10 @@ class Openings:
             if "longitude" not in values and employer.county_adcode:
                 position = county_position(employer.county_adcode)
                 employer.longitude, employer.latitude = position if position else (None, None)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError:  # the credit code taken by a unit registered at the same moment
+            raise Conflict("统一社会信用代码刚刚已被其他单位登记使用，请核对。") from None
         return employer
 
     # -- postings ----------------------------------------------------------------------------------

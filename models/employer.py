@@ -14,6 +14,7 @@ Employers registered by staff or imported from a register are approved from the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 
 from sqlalchemy import String, Text
@@ -76,6 +77,17 @@ class Employer(TimestampMixin, Base):
     reviewed_at: Mapped[dt.datetime | None]
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     review_reason: Mapped[str | None] = mapped_column(Text)
+
+
+VERIFIED_FIELDS = ("name", "credit_code", "kind")  # what staff approve: an approved employer asks staff to change them
+LOCKED_AFTER_REVIEW = "单位名称、统一社会信用代码和单位类型已审核通过，不能自行修改；如需变更，请联系安置点工作人员。"
+
+
+def check_own_change(employer: Employer, changed: Iterable[str]) -> None:
+    """``NotAllowed`` when an approved employer changes by itself a field staff approved (``VERIFIED_FIELDS``): a
+    name or credit code changed after approval would carry the approval to another unit. Staff change them."""
+    if employer.review_status == ReviewStatus.APPROVED and any(f in VERIFIED_FIELDS for f in changed):
+        raise NotAllowed(LOCKED_AFTER_REVIEW)
 
 
 def check_can_publish(employer: Employer) -> None:

@@ -13,7 +13,7 @@ from api.accounts import Scope
 from api.openings import EmployerPatch, Openings, openings_service
 from api.pages.web import Form, errors_by_field, field_errors, page_roles, posted_form, redirect, render
 from ingest.posting_form import EmployerForm
-from models.employer import Employer
+from models.employer import LOCKED_AFTER_REVIEW, VERIFIED_FIELDS, Employer, ReviewStatus
 from models.errors import Conflict, InvalidInput, NotAllowed
 from models.vocab import EmployerKind, Role
 
@@ -48,7 +48,8 @@ def _errors(service: Openings, exc: Exception) -> dict[str, str]:
 
 
 def _page(request: Request, scope: Scope, action: str, context: dict[str, Any], status: int = 200) -> Response:
-    base = {"me": scope, "action": action, "fields": FIELDS, "kinds": KINDS}
+    base = {"me": scope, "action": action, "fields": FIELDS, "kinds": KINDS, "locked": (),
+            "locked_note": LOCKED_AFTER_REVIEW}  # fmt: skip
     return render(request, "employer_form.html", {**base, **context}, status=status)
 
 
@@ -74,10 +75,16 @@ def _current(employer: Employer) -> dict[str, str]:
     return {name: str(getattr(employer, name) or "") for name in (*FIELDS, "kind")}
 
 
+def _locked(employer: Employer) -> tuple[str, ...]:
+    """The fields an employer may not change itself (``models.employer.check_own_change``)."""
+    return VERIFIED_FIELDS if employer.review_status == ReviewStatus.APPROVED else ()
+
+
 @router.get("/web/employer/profile")
 def profile(request: Request, scope: Own, service: Service, done: str = "") -> Response:
     employer = service.employer(scope, scope.employer_id or 0)
-    context = {"title": "单位信息", "values": _current(employer), "notice": "已保存。" if done else None}
+    context = {"title": "单位信息", "values": _current(employer), "notice": "已保存。" if done else None,
+               "locked": _locked(employer)}  # fmt: skip
     return _page(request, scope, "/web/employer/profile", context)
 
 
@@ -88,6 +95,8 @@ def save(request: Request, scope: Own, service: Service, form: Posted) -> Respon
         patch = EmployerPatch(**{k: v or None for k, v in values.items() if k != "name"}, name=values["name"] or "")
         service.update_employer(scope, scope.employer_id or 0, patch)
     except (ValidationError, *_REFUSED) as exc:
-        context = {"title": "单位信息", "values": values, "errors": _errors(service, exc)}
+        errors = _errors(service, exc)
+        locked = _locked(service.employer(scope, scope.employer_id or 0))
+        context = {"title": "单位信息", "values": values, "errors": errors, "locked": locked}
         return _page(request, scope, "/web/employer/profile", context, status=422)
     return redirect("/web/employer/profile?done=1")

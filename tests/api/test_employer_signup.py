@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from api.settings import Settings
 from models.db import build_engine
+from models.employer import LOCKED_AFTER_REVIEW
 from models.migrate import upgrade
 from tests.api.openings_world import staff
 from tests.api.signup_world import FakeSender, credit_code, signup_client
@@ -138,6 +139,26 @@ def test_a_refusal_needs_a_reason_is_audited_and_the_employer_corrects_and_asks_
         [("employer_register", "jinfeng", None), ("employer_review", "broker_a", reason),
          ("employer_resubmit", "jinfeng", None), ("employer_review", "city_admin", None)], key=str
     )  # fmt: skip
+
+
+def test_once_approved_an_employer_asks_staff_to_change_its_name_credit_code_or_kind(
+    client: TestClient, sender: FakeSender
+) -> None:
+    employer_id = _register(client, sender)["employer"]["id"]
+    own = sign_in(client, "jinfeng", PASSWORD)
+    renamed = client.patch(f"/employers/{employer_id}", json={"name": "忻州晋丰食品股份有限公司"}, headers=own)
+    assert renamed.status_code == 200  # pending: it may still correct what it typed
+    assert _review(client, employer_id, "approve").status_code == 200
+    for change in ({"name": "忻州市人民医院"}, {"credit_code": credit_code(13)}, {"kind": "workshop"}):
+        refused = client.patch(f"/employers/{employer_id}", json=change, headers=own)
+        assert refused.status_code == 403 and refused.json()["detail"] == LOCKED_AFTER_REVIEW, change
+    unchanged = client.patch(f"/employers/{employer_id}", json={"name": "忻州晋丰食品股份有限公司",
+                                                                "contact_name": "郭军"}, headers=own)  # fmt: skip
+    assert unchanged.status_code == 200 and unchanged.json()["contact_name"] == "郭军"  # the rest it keeps up itself
+    group = {"name": "忻州晋丰食品集团有限公司"}
+    by_staff = client.patch(f"/employers/{employer_id}", json=group, headers=staff(client))
+    assert by_staff.status_code == 200 and by_staff.json()["name"] == "忻州晋丰食品集团有限公司"
+    assert client.get(f"/employers/{employer_id}", headers=own).json()["review_status"] == "approved"
 
 
 def test_duplicates_a_weak_password_and_a_wrong_code_are_named_by_field_and_keep_the_code(

@@ -1,6 +1,6 @@
 """Two registrations of the same employer at once (用人单位自助注册), on PostgreSQL: the second one, which checked
 for duplicates before the first was committed, is refused by field with the Chinese message, not with an error
-of the database (a 500 on the page and the API)."""
+of the database (a 500 on the page and the API); the same for staff registering an employer (``POST /employers``)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,23 @@ import time
 import pytest
 from sqlalchemy import Engine, text
 
+from api.accounts import Scope
+from api.changes import Changes
 from api.employer_signup import DUPLICATE_CREDIT_CODE, EmployerSignup, SignupConflict, sign_up_employer
+from api.openings import Openings
 from api.otp import OneTimeCodes
+from ingest.posting_form import EmployerForm
 from models.cache import MemoryCache
 from models.crypto import PersonalDataCipher
 from models.db import build_engine, build_session_factory
+from models.errors import Conflict
 from models.migrate import upgrade
 from models.taxonomy import default_taxonomy
+from models.vocab import Role
 from tests.api.signup_world import FakeSender, credit_code
 from tests.api.test_employer_signup import PASSWORD
+
+STAFF = Scope(account_id=0, role=Role.BROKER, site_ids=None, county_adcodes=frozenset(), username="broker_a")
 
 
 def _form(codes: OneTimeCodes, sender: FakeSender, phone: str, username: str) -> EmployerSignup:
@@ -82,5 +90,39 @@ def test_a_registration_racing_another_of_the_same_employer_is_refused_by_field(
             assert refused.fields.get("credit_code") == DUPLICATE_CREDIT_CODE
         else:
             assert "已被使用" in refused.fields.get("username", "")
+    finally:
+        engine.dispose()
+
+
+def test_staff_registering_an_employer_someone_registers_at_the_same_moment_get_a_conflict(
+    pg_database_url: str,
+) -> None:
+    engine = build_engine(pg_database_url)
+    upgrade(engine)
+    sessions = build_session_factory(engine)
+    form = EmployerForm(name="忻州晋丰食品有限公司", kind="enterprise", credit_code=credit_code(11),
+                        address="忻州市忻府区开发区晋丰路 8 号")  # fmt: skip
+    changes = Changes(MemoryCache())
+    outcome: dict[str, BaseException | None] = {}
+    try:
+        with sessions() as a:
+            Openings(a, changes, default_taxonomy()).register_employer(STAFF, form)  # written, not yet committed
+
+            def register_second() -> None:
+                with sessions() as b:
+                    try:
+                        Openings(b, changes, default_taxonomy()).register_employer(STAFF, form)
+                        b.commit()
+                        outcome["second"] = None
+                    except BaseException as exc:  # noqa: BLE001 (what the request would have raised)
+                        outcome["second"] = exc
+
+            thread = threading.Thread(target=register_second)
+            thread.start()
+            _blocked_on_insert(engine, thread)
+            a.commit()
+            thread.join(timeout=30)
+        refused = outcome["second"]
+        assert isinstance(refused, Conflict) and "刚刚已由他人登记" in refused.detail, repr(refused)
     finally:
         engine.dispose()

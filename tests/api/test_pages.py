@@ -261,6 +261,12 @@ def test_an_employer_corrects_its_own_details(client: TestClient) -> None:
     saved = client.post("/web/employer/profile", data={"csrf_token": token, "name": "忻州明达建筑有限公司",
                                                        "kind": "enterprise", "contact_name": "赵主任"})  # fmt: skip
     assert saved.status_code == 200 and "已保存" in saved.text and 'value="赵主任"' in saved.text
+    # approved (registered by staff): name, credit code and kind are shown, not editable, and a forged change fails
+    assert re.search(r'id="f-name"[^>]*readonly', page) and "如需变更，请联系安置点工作人员" in page
+    assert 'type="hidden" name="kind" value="enterprise"' in page and 'id="f-kind"' not in page
+    forged = client.post("/web/employer/profile", data={"csrf_token": token, "name": "忻州市人民医院",
+                                                        "kind": "enterprise", "contact_name": "赵主任"})  # fmt: skip
+    assert forged.status_code == 422 and "不能自行修改" in forged.text and 'value="赵主任"' in forged.text
 
 
 @pytest.mark.parametrize(
