@@ -55,13 +55,16 @@ _HEADINGS = (
 )
 
 
+_WEIGHT = Limits().household_weight
+
+
 def simulate_cmd(
     weeks: Annotated[int, typer.Option(help="模拟几周（每周一个撮合日）")] = 12,
     scale: Annotated[str, typer.Option(help="演示城市规模：small（约2000人）或 full（忻州市规模）")] = "small",
     seed: Annotated[int, typer.Option(help="随机种子：演示城市、历史和模拟抽样都由它决定")] = 20261128,
     per_place: Annotated[int, typer.Option("--per-place", help="每个空缺名额最多推荐几人（k）")] = 3,
     per_worker: Annotated[int, typer.Option("--per-worker", help="每人最多同时几条进行中的推荐（m）")] = 2,
-    household_weight: Annotated[float, typer.Option(help="无人就业户的一个稳定就业按 1 + 权重 个计")] = 1.0,
+    household_weight: Annotated[float, typer.Option(help="无人就业户的一个稳定就业按 1 + 权重 个计")] = _WEIGHT,
     region: Annotated[int | None, typer.Option(help="只模拟这个县（区）或市（6 位行政区划代码）")] = None,
     retrain_every: Annotated[int, typer.Option(help="每隔几周重新训练排序模型（0：不重新训练）")] = 4,
     start: Annotated[str, typer.Option(help="第一个撮合日 YYYY-MM-DD（演示历史截至这一天）")] = _START,
