@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from api.accounts import Scope
 from api.changes import Changes
@@ -52,28 +54,21 @@ def _blocked_on_insert(engine: Engine, thread: threading.Thread) -> None:
     raise AssertionError("the second registration never reached its INSERT")
 
 
-@pytest.mark.parametrize("same", ["credit_code", "username"])
-def test_a_registration_racing_another_of_the_same_employer_is_refused_by_field(
-    pg_database_url: str, cipher: PersonalDataCipher, same: str
-) -> None:
+def _racing(pg_database_url: str, first: Callable[[Session], object], second: Callable[[Session], object]) -> object:
+    """Run ``first`` and, before it commits, ``second`` in another connection until its INSERT waits on the first's
+    unique index; commit the first and return what the second raised (None: it committed)."""
     engine = build_engine(pg_database_url)
     upgrade(engine)
     sessions = build_session_factory(engine)
-    sender = FakeSender()
-    codes = OneTimeCodes(MemoryCache(), cipher, sender)
-    first = _form(codes, sender, "13912340001", "jinfeng")
-    second = _form(codes, sender, "13912340002", "jinfeng" if same == "username" else "jinfeng2")
-    if same == "username":  # another employer, the same user name
-        second = second.model_copy(update={"credit_code": credit_code(12), "name": "忻州华康家政服务有限公司"})
     outcome: dict[str, BaseException | None] = {}
     try:
         with sessions() as a:
-            sign_up_employer(a, codes, default_taxonomy(), first)  # written, not yet committed
+            first(a)  # written, not yet committed
 
             def register_second() -> None:
                 with sessions() as b:
                     try:
-                        sign_up_employer(b, codes, default_taxonomy(), second)
+                        second(b)
                         b.commit()
                         outcome["second"] = None
                     except BaseException as exc:  # noqa: BLE001 (what the request would have raised)
@@ -84,45 +79,39 @@ def test_a_registration_racing_another_of_the_same_employer_is_refused_by_field(
             _blocked_on_insert(engine, thread)  # it found no duplicate (none committed) and waits on the index
             a.commit()
             thread.join(timeout=30)
-        refused = outcome["second"]
-        assert isinstance(refused, SignupConflict), repr(refused)
-        if same == "credit_code":
-            assert refused.fields.get("credit_code") == DUPLICATE_CREDIT_CODE
-        else:
-            assert "已被使用" in refused.fields.get("username", "")
+        return outcome["second"]
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("same", ["credit_code", "username"])
+def test_a_registration_racing_another_of_the_same_employer_is_refused_by_field(
+    pg_database_url: str, cipher: PersonalDataCipher, same: str
+) -> None:
+    sender = FakeSender()
+    codes = OneTimeCodes(MemoryCache(), cipher, sender)
+    first = _form(codes, sender, "13912340001", "jinfeng")
+    second = _form(codes, sender, "13912340002", "jinfeng" if same == "username" else "jinfeng2")
+    if same == "username":  # another employer, the same user name
+        second = second.model_copy(update={"credit_code": credit_code(12), "name": "忻州华康家政服务有限公司"})
+    refused = _racing(pg_database_url, lambda a: sign_up_employer(a, codes, default_taxonomy(), first),
+                      lambda b: sign_up_employer(b, codes, default_taxonomy(), second))  # fmt: skip
+    assert isinstance(refused, SignupConflict), repr(refused)
+    if same == "credit_code":
+        assert refused.fields.get("credit_code") == DUPLICATE_CREDIT_CODE
+    else:
+        assert "已被使用" in refused.fields.get("username", "")
 
 
 def test_staff_registering_an_employer_someone_registers_at_the_same_moment_get_a_conflict(
     pg_database_url: str,
 ) -> None:
-    engine = build_engine(pg_database_url)
-    upgrade(engine)
-    sessions = build_session_factory(engine)
     form = EmployerForm(name="忻州晋丰食品有限公司", kind="enterprise", credit_code=credit_code(11),
                         address="忻州市忻府区开发区晋丰路 8 号")  # fmt: skip
     changes = Changes(MemoryCache())
-    outcome: dict[str, BaseException | None] = {}
-    try:
-        with sessions() as a:
-            Openings(a, changes, default_taxonomy()).register_employer(STAFF, form)  # written, not yet committed
 
-            def register_second() -> None:
-                with sessions() as b:
-                    try:
-                        Openings(b, changes, default_taxonomy()).register_employer(STAFF, form)
-                        b.commit()
-                        outcome["second"] = None
-                    except BaseException as exc:  # noqa: BLE001 (what the request would have raised)
-                        outcome["second"] = exc
+    def register(session: Session) -> None:
+        Openings(session, changes, default_taxonomy()).register_employer(STAFF, form)
 
-            thread = threading.Thread(target=register_second)
-            thread.start()
-            _blocked_on_insert(engine, thread)
-            a.commit()
-            thread.join(timeout=30)
-        refused = outcome["second"]
-        assert isinstance(refused, Conflict) and "刚刚已由他人登记" in refused.detail, repr(refused)
-    finally:
-        engine.dispose()
+    refused = _racing(pg_database_url, register, register)
+    assert isinstance(refused, Conflict) and "刚刚已由他人登记" in refused.detail, repr(refused)
