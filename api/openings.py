@@ -185,6 +185,8 @@ class Openings:
 
     def update_employer(self, scope: Scope, employer_id: int, patch: EmployerPatch) -> Employer:
         employer = self.employer(scope, employer_id)
+        if scope.role is Role.EMPLOYER:  # a review deciding meanwhile is waited for, and its decision seen
+            self.session.refresh(employer, with_for_update=True)
         values = patch.model_dump(exclude_unset=True)
         current = {c: getattr(employer, c) for c in EmployerForm.model_fields}
         form: EmployerForm = _checked(EmployerForm.model_validate, {**current, **values})

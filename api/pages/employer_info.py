@@ -96,7 +96,9 @@ def save(request: Request, scope: Own, service: Service, form: Posted) -> Respon
         service.update_employer(scope, scope.employer_id or 0, patch)
     except (ValidationError, *_REFUSED) as exc:
         errors = _errors(service, exc)
-        locked = _locked(service.employer(scope, scope.employer_id or 0))
+        employer = service.employer(scope, scope.employer_id or 0)
+        locked = _locked(employer)
+        values |= {name: value for name, value in _current(employer).items() if name in locked}  # as stored
         context = {"title": "单位信息", "values": values, "errors": errors, "locked": locked}
         return _page(request, scope, "/web/employer/profile", context, status=422)
     return redirect("/web/employer/profile?done=1")

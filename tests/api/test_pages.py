@@ -267,6 +267,7 @@ def test_an_employer_corrects_its_own_details(client: TestClient) -> None:
     forged = client.post("/web/employer/profile", data={"csrf_token": token, "name": "忻州市人民医院",
                                                         "kind": "enterprise", "contact_name": "赵主任"})  # fmt: skip
     assert forged.status_code == 422 and "不能自行修改" in forged.text and 'value="赵主任"' in forged.text
+    assert 'value="忻州明达建筑有限公司"' in forged.text and "忻州市人民医院" not in forged.text  # as stored
 
 
 @pytest.mark.parametrize(
