@@ -38,16 +38,18 @@ def _form(codes: OneTimeCodes, sender: FakeSender, phone: str, username: str) ->
                           code=sender.codes[phone], username=username, password=PASSWORD)  # fmt: skip
 
 
-def _blocked_on_insert(engine: Engine, thread: threading.Thread) -> None:
-    """Wait until another connection's INSERT waits for a lock (the unique index held by the first)."""
+def _blocked_on_insert(engine: Engine, thread: threading.Thread, backend: dict[str, int]) -> None:
+    """Wait until the second connection (its server process id in ``backend``, once known) waits for a lock on
+    an INSERT (the unique index held by the first); other tests' connections to the database do not count."""
     waiting = text(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() "
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid = :pid "
         "AND query LIKE 'INSERT INTO %'"
     )
     for _ in range(300):
-        with engine.connect() as conn:
-            if conn.execute(waiting).scalar_one():
-                return
+        if "pid" in backend:
+            with engine.connect() as conn:
+                if conn.execute(waiting, {"pid": backend["pid"]}).scalar_one():
+                    return
         if not thread.is_alive():
             return  # it ended without waiting: the assertions say how
         time.sleep(0.05)
@@ -61,6 +63,7 @@ def _racing(pg_database_url: str, first: Callable[[Session], object], second: Ca
     upgrade(engine)
     sessions = build_session_factory(engine)
     outcome: dict[str, BaseException | None] = {}
+    backend: dict[str, int] = {}
     try:
         with sessions() as a:
             first(a)  # written, not yet committed
@@ -68,6 +71,7 @@ def _racing(pg_database_url: str, first: Callable[[Session], object], second: Ca
             def register_second() -> None:
                 with sessions() as b:
                     try:
+                        backend["pid"] = b.execute(text("SELECT pg_backend_pid()")).scalar_one()
                         second(b)
                         b.commit()
                         outcome["second"] = None
@@ -76,7 +80,7 @@ def _racing(pg_database_url: str, first: Callable[[Session], object], second: Ca
 
             thread = threading.Thread(target=register_second)
             thread.start()
-            _blocked_on_insert(engine, thread)  # it found no duplicate (none committed) and waits on the index
+            _blocked_on_insert(engine, thread, backend)  # it found no duplicate (none committed) and waits on the index
             a.commit()
             thread.join(timeout=30)
         return outcome["second"]
