@@ -13,7 +13,10 @@ is uniform in the posting's pay range (midpoint rule, ``_WAGE_POINTS`` points); 
 noise and the stay's own noise are normal (Gauss-Hermite, ``_NODES`` nodes each; ε₁ enters the interest and, in
 part, the stay, so the two are integrated together); the scheduled end (season, contract) is independent of
 the rest (``ingest.demo.history_model.scheduled_reaches``). Pairs not eligible on the first day get no chance
-and are never proposed. Retraining is off for these runs: the chances are already exact.
+and are never proposed. The chances are those of the first match day: a course drawn later (the contact comes 0-4
+days after the proposal, and later weeks have their own dates) sees the worker a little older, which matters only
+for a worker crossing an age limit during the run (the posting's, or the model's 23, 35, 45, 50 or 55). Retraining
+is off for these runs: there is nothing for a model to learn that the chances do not already hold.
 """
 
 from __future__ import annotations
