@@ -98,10 +98,11 @@ class KnownChances:
 
 class KnownChancesMatcher(Matcher):
     """A matcher whose pairs' probabilities are their true chances (``KnownChances``), not the ranking model's:
-    which pairs are eligible, their text similarity and the households' priority stay the matcher's own."""
+    which pairs are eligible, their text similarity and the households' priority stay the matcher's own. The
+    ranking model is not run (the fallback score, cheap, is computed and replaced)."""
 
     def __init__(self, *args: Any, known: KnownChances, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **{**kwargs, "scorer": None})
         self.known = known
 
     def score_pairs(
