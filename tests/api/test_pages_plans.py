@@ -71,6 +71,7 @@ def test_a_broker_plans_and_the_preview_shows_the_figures_and_only_their_sites_p
     seen = _text(page.text)
     assert page.status_code == 200
     assert "推荐条数 3" in seen and "空缺名额 3" in seen and "无人就业户：有推荐 / 共计 1 /" in seen
+    assert "其成员的一个稳定就业按 5 个计" in seen  # the household weight (default 4) the plan was made with
     zhang = day.world.people["zhang_wei"]
     assert "张伟" in seen and "马军" not in seen and "孙磊" not in seen  # the region's figures, their people
     assert "138****0003" in seen and zhang.phones[0] not in page.text and zhang.id_number not in page.text
