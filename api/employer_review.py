@@ -48,11 +48,14 @@ class EmployerReviews:
         _staff_only(scope)
         return self.repo.pending_count()
 
-    def decide(self, scope: Scope, employer_id: int, *, approve: bool, reason: str | None) -> Employer:
-        """通过 or 不通过 (with a reason the employer sees) a pending employer; audited."""
+    def decide(
+        self, scope: Scope, employer_id: int, *, approve: bool, reason: str | None, seen: str | None = None
+    ) -> Employer:
+        """通过 or 不通过 (with a reason the employer sees) a pending employer; audited. ``seen``: the
+        ``models.employer.identity_of`` the reviewer saw (a decision on a unit changed since is refused)."""
         _staff_only(scope)
         employer = self._employer(employer_id, for_update=True)
-        decide_review(employer, approve=approve, reason=reason, reviewer=scope.username, at=utcnow())
+        decide_review(employer, approve=approve, reason=reason, reviewer=scope.username, at=utcnow(), seen=seen)
         record_audit(self.session, scope.actor, "employer_review", f"employer:{employer.id}",
                      reason=employer.review_reason, detail={"decision": employer.review_status})  # fmt: skip
         self.session.flush()

@@ -14,6 +14,7 @@ Employers registered by staff or imported from a register are approved from the 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -80,7 +81,15 @@ class Employer(TimestampMixin, Base):
 
 
 VERIFIED_FIELDS = ("name", "credit_code", "kind")  # what staff approve: an approved employer asks staff to change them
+CHANGED_SINCE_SEEN = "该单位在您打开页面后修改了单位名称、统一社会信用代码或单位类型，请核对新的信息后再审核。"
 LOCKED_AFTER_REVIEW = "单位名称、统一社会信用代码和单位类型已审核通过，不能自行修改；如需变更，请联系安置点工作人员。"
+
+
+def identity_of(employer: Employer) -> str:
+    """A short check code of what staff approve (``VERIFIED_FIELDS``): a review page carries the one its reviewer
+    saw, so a decision is refused when the unit changed them meanwhile."""
+    text = "\x1f".join(str(getattr(employer, f) or "") for f in VERIFIED_FIELDS)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def check_own_change(employer: Employer, changed: Iterable[str]) -> None:
@@ -99,11 +108,23 @@ def check_can_publish(employer: Employer) -> None:
         raise NotAllowed("该单位审核未通过，不能发布岗位。请按首页写明的原因修改单位信息，再重新提交审核。")
 
 
-def decide_review(employer: Employer, *, approve: bool, reason: str | None, reviewer: str, at: dt.datetime) -> None:
-    """通过 or 不通过 (a reason required) a pending employer; ``Conflict`` when it was decided already."""
+def decide_review(
+    employer: Employer,
+    *,
+    approve: bool,
+    reason: str | None,
+    reviewer: str,
+    at: dt.datetime,
+    seen: str | None = None,
+) -> None:
+    """通过 or 不通过 (a reason required) a pending employer; ``Conflict`` when it was decided already, or when
+    ``seen`` (the ``identity_of`` the reviewer saw) is given and the unit changed its name, credit code or kind
+    since."""
     status = ReviewStatus(employer.review_status)
     if status is not ReviewStatus.PENDING:
         raise Conflict(f"该单位已审核（{status.zh}），不能重复审核。")
+    if seen is not None and seen != identity_of(employer):
+        raise Conflict(CHANGED_SINCE_SEEN)
     reason = (reason or "").strip() or None
     if not approve and reason is None:
         raise InvalidInput("请填写不通过的原因：单位会在首页看到它，并据此修改。")

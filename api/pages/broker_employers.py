@@ -16,7 +16,7 @@ from api.errors import status_for
 from api.figures_terms import county_name
 from api.pages.broker import Posted, Staff
 from api.pages.web import redirect, render
-from models.employer import ReviewStatus
+from models.employer import ReviewStatus, identity_of
 from models.employer_repository import ReviewRow
 from models.errors import Conflict, InvalidInput, NotFound
 from models.vocab import EmployerKind
@@ -36,7 +36,7 @@ def _item(row: ReviewRow) -> dict[str, Any]:
     e = row.employer
     status = ReviewStatus(e.review_status)
     return {"e": e, "kind": EmployerKind.of(e.kind).zh, "county": county_name(e.county_adcode), "status": status,
-            "status_label": status.zh, "usernames": "、".join(row.usernames)}  # fmt: skip
+            "status_label": status.zh, "usernames": "、".join(row.usernames), "identity": identity_of(e)}  # fmt: skip
 
 
 def _list(request: Request, scope: Scope, reviews: EmployerReviews, status: str, page: int,
@@ -64,7 +64,8 @@ def review(request: Request, employer_id: int, scope: Staff, reviews: Reviews, f
     try:
         if action not in ("approve", "reject"):
             raise InvalidInput("请选择通过或不通过。")
-        reviews.decide(scope, employer_id, approve=action == "approve", reason=form.optional(f"reason-{employer_id}"))
+        reviews.decide(scope, employer_id, approve=action == "approve", reason=form.optional(f"reason-{employer_id}"),
+                       seen=form.optional("seen"))  # fmt: skip
     except (InvalidInput, Conflict, NotFound) as exc:
         reviews.session.rollback()
         errors = {f"reason-{employer_id}" if isinstance(exc, InvalidInput) else "": exc.detail}

@@ -19,7 +19,7 @@ from api.paging import Page, PageParams, page_params
 from api.ratelimit import CodeSendLimiter
 from ingest.posting_form import EmployerForm
 from models.cache import Cache
-from models.employer import Employer, ReviewStatus
+from models.employer import Employer, ReviewStatus, identity_of
 from models.opening_repository import EMPLOYER_SORTS
 from models.taxonomy import default_taxonomy
 from models.vocab import EmployerKind, Role
@@ -129,10 +129,17 @@ class SignedUpOut(BaseModel):
 class ReviewIn(BaseModel):
     decision: Literal["approve", "reject"] = Field(description="approve 通过，reject 不通过")
     reason: str | None = Field(None, max_length=500, description="审核意见；不通过时必填，单位会在首页看到")
+    seen: str | None = Field(
+        None,
+        max_length=32,
+        description="审核人看到的单位信息校验码（列表中的 identity）；"
+        "给出时，单位此后改过名称、信用代码或类型的，不予审核（409）",
+    )
 
 
 class ReviewOut(EmployerOut):
     usernames: list[str] = Field(description="该单位的登录名")
+    identity: str = Field(description="单位名称、信用代码和类型的校验码：审核时作为 seen 传回")
 
 
 @router.post(
@@ -183,7 +190,8 @@ def review_list(
     ] = None,
 ) -> Page[ReviewOut]:
     rows, total = reviews.queue(scope, status, offset=page.offset, limit=page.size)
-    items = [ReviewOut(**EmployerOut.of(r.employer).model_dump(), usernames=list(r.usernames)) for r in rows]
+    items = [ReviewOut(**EmployerOut.of(r.employer).model_dump(), usernames=list(r.usernames),
+                       identity=identity_of(r.employer)) for r in rows]  # fmt: skip
     return Page(items=items, total=total, page=page.page, size=page.size)
 
 
@@ -216,7 +224,8 @@ def update_employer(employer_id: int, body: EmployerPatch, scope: Anyone, servic
     response_model=EmployerOut,
 )
 def review(employer_id: int, body: ReviewIn, scope: Staff, reviews: Reviews) -> EmployerOut:
-    employer = reviews.decide(scope, employer_id, approve=body.decision == "approve", reason=body.reason)
+    employer = reviews.decide(scope, employer_id, approve=body.decision == "approve", reason=body.reason,
+                              seen=body.seen)  # fmt: skip
     return EmployerOut.of(employer)
 
 

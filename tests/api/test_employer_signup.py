@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from api.settings import Settings
 from models.db import build_engine
-from models.employer import LOCKED_AFTER_REVIEW
+from models.employer import CHANGED_SINCE_SEEN, LOCKED_AFTER_REVIEW
 from models.migrate import upgrade
 from tests.api.openings_world import staff
 from tests.api.signup_world import FakeSender, credit_code, signup_client
@@ -159,6 +159,28 @@ def test_once_approved_an_employer_asks_staff_to_change_its_name_credit_code_or_
     by_staff = client.patch(f"/employers/{employer_id}", json=group, headers=staff(client))
     assert by_staff.status_code == 200 and by_staff.json()["name"] == "忻州晋丰食品集团有限公司"
     assert client.get(f"/employers/{employer_id}", headers=own).json()["review_status"] == "approved"
+
+
+def test_a_review_is_refused_when_the_unit_changed_its_name_after_the_reviewer_saw_it(
+    client: TestClient, sender: FakeSender
+) -> None:
+    employer_id = _register(client, sender)["employer"]["id"]
+    queue = client.get("/employers/reviews", headers=staff(client)).json()["items"]
+    seen = next(e["identity"] for e in queue if e["id"] == employer_id)
+    own = sign_in(client, "jinfeng", PASSWORD)
+    renamed = client.patch(f"/employers/{employer_id}", json={"name": "忻州市人民医院"}, headers=own)
+    assert renamed.status_code == 200  # still pending: it may
+    body = {"decision": "approve", "seen": seen}
+    stale = client.post(f"/employers/{employer_id}/review", json=body, headers=staff(client))
+    assert stale.status_code == 409 and stale.json()["detail"] == CHANGED_SINCE_SEEN
+    assert client.get(f"/employers/{employer_id}", headers=own).json()["review_status"] == "pending"
+    contact = client.patch(f"/employers/{employer_id}", json={"contact_name": "郭军"}, headers=own)
+    assert contact.status_code == 200  # a change outside the name, credit code and kind does not matter
+    queue = client.get("/employers/reviews", headers=staff(client)).json()["items"]
+    fresh = next(e["identity"] for e in queue if e["id"] == employer_id)
+    assert fresh != seen
+    approved = client.post(f"/employers/{employer_id}/review", json={**body, "seen": fresh}, headers=staff(client))
+    assert approved.status_code == 200 and approved.json()["name"] == "忻州市人民医院"
 
 
 def test_duplicates_a_weak_password_and_a_wrong_code_are_named_by_field_and_keep_the_code(

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.settings import Settings
 from models.db import build_engine, build_session_factory, session_scope
-from models.employer import Employer
+from models.employer import CHANGED_SINCE_SEEN, Employer
 from tests.api.openings_world import staff
 from tests.api.signup_world import FakeSender, credit_code, signup_client
 from tests.api.world import PASSWORD, World, world_app
@@ -149,8 +149,13 @@ def test_a_pending_employer_drafts_but_cannot_publish_until_staff_approve(
     assert first is not None and first.group(2).strip() == "忻州晋丰食品有限公司"  # pending first
     assert "登录名：jinfeng" in _text(listed) and "有 1 家待审核" in _text(listed)
     employer_id = first.group(1)
+    seen = re.search(r'name="seen" value="([0-9a-f]{12})"', listed)
+    assert seen is not None  # the check code of the name, credit code and kind the reviewer sees
+    stale = client.post(f"/web/staff/employers/{employer_id}/review", data={"csrf_token": staff_token,
+                        "action": "approve", "seen": "0" * 12})  # fmt: skip
+    assert stale.status_code == 409 and CHANGED_SINCE_SEEN in stale.text  # the unit changed them meanwhile
     approved = client.post(f"/web/staff/employers/{employer_id}/review", data={"csrf_token": staff_token,
-                                                                               "action": "approve"})  # fmt: skip
+                           "action": "approve", "seen": seen.group(1)})  # fmt: skip
     assert approved.status_code == 200 and "已通过审核" in approved.text and "有 1 家待审核" not in _text(approved.text)
 
     token = _sign_in(client, "jinfeng", NEW_PASSWORD)
