@@ -190,10 +190,9 @@ class Openings:
         values = patch.model_dump(exclude_unset=True)
         current = {c: getattr(employer, c) for c in EmployerForm.model_fields}
         form: EmployerForm = _checked(EmployerForm.model_validate, {**current, **values})
+        verified = {"name": normalise_text(form.name), "kind": form.kind.value, "credit_code": form.credit_code}
         if scope.role is Role.EMPLOYER:
-            changed = {"name": normalise_text(form.name) != employer.name, "kind": form.kind.value != employer.kind,
-                       "credit_code": form.credit_code != employer.credit_code}  # fmt: skip
-            check_own_change(employer, [f for f, differs in changed.items() if differs])
+            check_own_change(employer, [f for f, value in verified.items() if value != getattr(employer, f)])
         if form.credit_code and form.credit_code != employer.credit_code:
             other = self.service.repo.employer_by_credit_code(form.credit_code)
             if other is not None and other.id != employer.id:

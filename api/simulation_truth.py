@@ -117,19 +117,20 @@ class KnownChancesMatcher(Matcher):
 def lasting_chances(pairs: list[tuple[Person, Opening]], on: dt.date) -> Floats:
     """Each pair's true chance of a hire lasting 3 months on day ``on`` (module docstring)."""
     n = len(pairs)
-    interest, offer, show, stay = (np.zeros((n, _WAGE_POINTS)) for _ in range(4))
-    reach, scheduled = np.zeros(n), np.zeros(n)
+    interest, show, stay = (np.zeros((n, _WAGE_POINTS)) for _ in range(3))
+    offer, reach, scheduled = np.zeros(n), np.zeros(n), np.zeros(n)
     spots = (np.arange(_WAGE_POINTS) + 0.5) / _WAGE_POINTS
     for k, (person, opening) in enumerate(pairs):
         low, high = opening.pay
         for j, u in enumerate(spots):
             f = fit(person, opening.job, on, float(round(low + u * (high - low), -1)))
-            interest[k, j], offer[k, j] = interest_logit(f, person, opening.job), offer_logit(f, person)
-            show[k, j], stay[k, j] = show_logit(f), retention_logit(f, person, opening.job)
+            interest[k, j], show[k, j] = interest_logit(f, person, opening.job), show_logit(f)
+            stay[k, j] = retention_logit(f, person, opening.job)
+        offer[k] = offer_logit(f, person)  # the employer's answer does not depend on the wage
         reach[k], scheduled[k] = reach_chance(person), scheduled_reaches(opening.job, RETAINED_DAYS)
     x, w = np.polynomial.hermite_e.hermegauss(_NODES)  # nodes and weights for a standard normal
     w = w / w.sum()
-    offered = _expected_sigmoid(offer, EMPLOYER_NOISE_SD, x, w)
+    offered = _expected_sigmoid(offer, EMPLOYER_NOISE_SD, x, w)[:, None]
     through = np.zeros((n, _WAGE_POINTS))
     for keenness, weight in zip(KEENNESS_SD * x, w, strict=True):
         stays = _expected_sigmoid(stay + KEENNESS_CARRIED * keenness, STAY_NOISE_SD, x, w)

@@ -92,10 +92,15 @@ def identity_of(employer: Employer) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def locked_fields(employer: Employer) -> tuple[str, ...]:
+    """The fields the employer may not change itself: once approved, those staff approved (``VERIFIED_FIELDS``);
+    a name or credit code changed after approval would carry the approval to another unit. Staff change them."""
+    return VERIFIED_FIELDS if employer.review_status == ReviewStatus.APPROVED else ()
+
+
 def check_own_change(employer: Employer, changed: Iterable[str]) -> None:
-    """``NotAllowed`` when an approved employer changes by itself a field staff approved (``VERIFIED_FIELDS``): a
-    name or credit code changed after approval would carry the approval to another unit. Staff change them."""
-    if employer.review_status == ReviewStatus.APPROVED and any(f in VERIFIED_FIELDS for f in changed):
+    """``NotAllowed`` when the employer itself changes one of its ``locked_fields``."""
+    if set(changed) & set(locked_fields(employer)):
         raise NotAllowed(LOCKED_AFTER_REVIEW)
 
 

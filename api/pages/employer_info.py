@@ -13,7 +13,7 @@ from api.accounts import Scope
 from api.openings import EmployerPatch, Openings, openings_service
 from api.pages.web import Form, errors_by_field, field_errors, page_roles, posted_form, redirect, render
 from ingest.posting_form import EmployerForm
-from models.employer import LOCKED_AFTER_REVIEW, VERIFIED_FIELDS, Employer, ReviewStatus
+from models.employer import LOCKED_AFTER_REVIEW, Employer, locked_fields
 from models.errors import Conflict, InvalidInput, NotAllowed
 from models.vocab import EmployerKind, Role
 
@@ -75,16 +75,11 @@ def _current(employer: Employer) -> dict[str, str]:
     return {name: str(getattr(employer, name) or "") for name in (*FIELDS, "kind")}
 
 
-def _locked(employer: Employer) -> tuple[str, ...]:
-    """The fields an employer may not change itself (``models.employer.check_own_change``)."""
-    return VERIFIED_FIELDS if employer.review_status == ReviewStatus.APPROVED else ()
-
-
 @router.get("/web/employer/profile")
 def profile(request: Request, scope: Own, service: Service, done: str = "") -> Response:
     employer = service.employer(scope, scope.employer_id or 0)
     context = {"title": "单位信息", "values": _current(employer), "notice": "已保存。" if done else None,
-               "locked": _locked(employer)}  # fmt: skip
+               "locked": locked_fields(employer)}  # fmt: skip
     return _page(request, scope, "/web/employer/profile", context)
 
 
@@ -97,7 +92,7 @@ def save(request: Request, scope: Own, service: Service, form: Posted) -> Respon
     except (ValidationError, *_REFUSED) as exc:
         errors = _errors(service, exc)
         employer = service.employer(scope, scope.employer_id or 0)
-        locked = _locked(employer)
+        locked = locked_fields(employer)
         values |= {name: value for name, value in _current(employer).items() if name in locked}  # as stored
         context = {"title": "单位信息", "values": values, "errors": errors, "locked": locked}
         return _page(request, scope, "/web/employer/profile", context, status=422)

@@ -25,6 +25,8 @@ def credit_code(n: int) -> str:
 
 
 class FakeSender:
+    """Takes the place of the development code sender: keeps the last code sent to each phone."""
+
     def __init__(self) -> None:
         self.codes: dict[str, str] = {}
 

@@ -24,6 +24,7 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, StorageState, expect, sync_playwright
 
 from api.app import create_app
+from tests.api.signup_world import FakeSender
 from tests.api.world import PASSWORD, World, database_url_of, world_app
 from tests.conftest import unavailable
 
@@ -36,23 +37,13 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
-class RecordingSender:
-    """Takes the place of the development code sender: keeps the last code sent to each phone."""
-
-    def __init__(self) -> None:
-        self.codes: dict[str, str] = {}
-
-    def send(self, phone: str, code: str) -> None:
-        self.codes[phone] = code
-
-
 @dataclass
 class Live:
     """The running app: its address, the world in its database, the codes sent, and the seeded postings."""
 
     url: str
     world: World
-    sender: RecordingSender
+    sender: FakeSender
     postings: dict[str, int] = field(default_factory=dict)
     plans: dict[str, int] = field(default_factory=dict)
 
@@ -122,7 +113,7 @@ def _serve(url: str, folder: Path) -> Iterator[Live]:
         while not server.started:
             assert thread.is_alive() and time.monotonic() < deadline, "the app did not start"
             time.sleep(0.05)
-        sender = RecordingSender()
+        sender = FakeSender()
         app.state.code_sender = sender
         running = Live(f"http://127.0.0.1:{port}", world, sender)
         _seed(running)
